@@ -89,15 +89,18 @@ export function assertLessOrEqual<T>(actual: T, expected: T, msg?: string): void
 
 /** Assert that `obj` is an instance of `type`. */
 export function assertInstanceOf<T>(
-  // deno-lint-ignore no-explicit-any
-  obj: unknown, type: new (...args: any[]) => T, msg?: string,
+  obj: unknown,
+  type: new (...args: never[]) => T,
+  msg?: string,
 ): asserts obj is T {
   assert.ok(obj instanceof type, msg ?? `Expected object to be an instance of "${type.name}"`);
 }
 
 /** Forcefully throw a failed assertion. */
 export function fail(msg?: string): never {
-  throw new assert.AssertionError({ message: msg ? `Failed assertion: ${msg}` : "Failed assertion" });
+  throw new assert.AssertionError({
+    message: msg ? `Failed assertion: ${msg}` : "Failed assertion",
+  });
 }
 
 // deno-lint-ignore no-explicit-any
@@ -116,7 +119,7 @@ export function assertThrows<E extends Error = Error>(
 ): E;
 export function assertThrows(
   fn: () => unknown,
-  errorClassOrMsg?: ErrorClass | string,
+  errorClassOrMsg?: (new (...args: never[]) => Error) | string,
   msgIncludes?: string,
   msg?: string,
 ): unknown {
@@ -130,7 +133,9 @@ export function assertThrows(
   }
   const note = typeof errorClassOrMsg === "string" ? errorClassOrMsg : msg;
   if (!didThrow) fail(note ?? "Expected function to throw");
-  if (typeof errorClassOrMsg === "function") checkError(thrown, errorClassOrMsg, msgIncludes, msg);
+  if (typeof errorClassOrMsg === "function") {
+    checkError(thrown, errorClassOrMsg as unknown as ErrorClass, msgIncludes, msg);
+  }
   return thrown;
 }
 
@@ -164,9 +169,9 @@ function checkError(e: unknown, cls: ErrorClass, msgIncludes?: string, msg?: str
   }
   if (msgIncludes !== undefined && !(e as Error).message.includes(msgIncludes)) {
     fail(
-      `${
-        msg ? msg + ": " : ""
-      }Expected error message to include "${msgIncludes}", but got "${(e as Error).message}"`,
+      `${msg ? msg + ": " : ""}Expected error message to include "${msgIncludes}", but got "${
+        (e as Error).message
+      }"`,
     );
   }
 }

@@ -1,0 +1,58 @@
+// Runs notebooks through the real Deno Jupyter kernel for the tests, via tests/run_notebook.py.
+
+/** One output of a cell, as Jupyter's nbformat has it. */
+export interface Output {
+  output_type: "stream" | "execute_result" | "display_data" | "error";
+  name?: string;
+  text?: string;
+  data?: Record<string, string>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+
+/** A code cell's index in the notebook and the outputs it produced. */
+export interface CellRun {
+  index: number;
+  outputs: Output[];
+}
+
+const PYTHON = "/usr/bin/python3";
+const RUNNER = new URL("./run_notebook.py", import.meta.url).pathname;
+
+/**
+ * Why notebooks cannot run here, or `undefined` when they can: Jupyter's Python packages on
+ * /usr/bin/python3 and the Deno kernelspec are needed.
+ */
+export async function jupyterMissing(): Promise<string | undefined> {
+  try {
+    const probe = await new Deno.Command(PYTHON, {
+      args: [
+        "-c",
+        "import jupyter_client, sys; from jupyter_client.kernelspec import KernelSpecManager as K; sys.exit(0 if 'deno' in K().find_kernel_specs() else 3)",
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    if (probe.code === 3) {
+      return "the Deno kernelspec is not installed (run `deno jupyter --install`)";
+    }
+    if (!probe.success) return `jupyter_client is missing on ${PYTHON}`;
+  } catch {
+    return `${PYTHON} is missing`;
+  }
+  return undefined;
+}
+
+/** Execute every code cell of `path` in a fresh Deno kernel and return what each cell output. */
+export async function runNotebook(path: string): Promise<CellRun[]> {
+  const out = await new Deno.Command(PYTHON, {
+    args: [RUNNER, path],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`Cannot run notebook ${path}: the runner failed:\n${stderr}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)).cells;
+}
