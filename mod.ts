@@ -21,3 +21,6 @@
  */
 export * from "./lib/value.ts";
 export * from "./lib/draw_dot.ts";
+export * from "./lib/plot.ts";
+export * from "./lib/random.ts";
+export * from "./lib/datasets.ts";

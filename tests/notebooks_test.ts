@@ -1,6 +1,6 @@
 // Executes every notebook in notebooks/ through the real Deno Jupyter kernel and checks what it shows.
 import { assert, assertEquals } from "@std/assert";
-import { type CellRun, jupyterMissing, runNotebook } from "./_notebook.ts";
+import { type CellRun, jupyterMissing, type Output, runNotebook } from "./_notebook.ts";
 import { readGraph } from "./_svg_graph.ts";
 
 const notebooksDir = new URL("../notebooks/", import.meta.url);
@@ -93,9 +93,56 @@ for (const name of notebooks) {
         );
       }
       await checks[name]?.(runs);
+      // Notebooks are committed executed; their stored outputs must be what a fresh run shows.
+      const stored = JSON.parse(Deno.readTextFileSync(new URL(name, notebooksDir)));
+      const storedOutputs = stored.cells.flatMap((c: StoredCell, index: number) =>
+        c.cell_type === "code" ? [{ index, outputs: normalize(c.outputs ?? []) }] : []
+      );
+      assertEquals(
+        runs.map((r) => ({ index: r.index, outputs: normalize(r.outputs) })),
+        storedOutputs,
+        `${name}'s stored outputs are stale: run \`deno task notebooks\``,
+      );
     },
   });
 }
+
+interface StoredCell {
+  cell_type: string;
+  outputs?: Output[];
+}
+
+/**
+ * Outputs in the order and form the notebook stores them (streams first, multi-line strings
+ * joined), without the volatile parts (execution counts, display ids).
+ */
+function normalize(outputs: Output[]): unknown[] {
+  const join = (v: string | string[] | undefined) => [v ?? ""].flat().join("");
+  const streams = outputs.filter((o) => o.output_type === "stream");
+  const rest = outputs.filter((o) => o.output_type !== "stream");
+  return [...streams, ...rest].map((o) =>
+    o.output_type === "stream"
+      ? { stream: o.name, text: join(o.text) }
+      : o.output_type === "error"
+      ? { error: `${o.ename}: ${o.evalue}` }
+      : {
+        data: Object.fromEntries(
+          Object.entries(o.data ?? {}).map((
+            [k, v],
+          ) => [k, typeof v === "object" && !Array.isArray(v) ? v : join(v)]),
+        ),
+      }
+  );
+}
+
+Deno.test("committed notebooks hold no ANSI colour codes, absolute paths or timestamps", () => {
+  for (const name of notebooks) {
+    const raw = Deno.readTextFileSync(new URL(name, notebooksDir));
+    assert(!raw.includes("\\u001b") && !raw.includes("\x1b"), `${name} has ANSI colour codes`);
+    assert(!raw.includes("file:///") && !raw.includes(Deno.cwd()), `${name} has an absolute path`);
+    assert(!raw.includes('"iopub.execute_input"'), `${name} has execution timestamps`);
+  }
+});
 
 Deno.test("every notebook uses the Deno kernelspec and imports ../mod.ts", () => {
   assert(notebooks.length > 0, "no notebooks found");

@@ -1,0 +1,461 @@
+/**
+ * Plots for notebooks: a loss curve ({@linkcode plotLoss}), a classifier's decision boundary
+ * ({@linkcode plotDecisionBoundary}, as in micrograd's `demo.ipynb`) and a 2-D dataset
+ * ({@linkcode plotPoints}). Each is a Vega-Lite chart rendered to SVG by Vega, headless: no
+ * browser, DOM or canvas, and the same input always gives the same bytes.
+ *
+ * @module
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { describe } from "./_format.ts";
+
+/** Options every plot takes. */
+export interface PlotOptions {
+  /** A title above the plot (default none). */
+  title?: string;
+  /** Width of the whole picture in pixels, axes included (default 500). */
+  width?: number;
+  /** Height of the whole picture in pixels, axes included (default 400). */
+  height?: number;
+}
+
+/** Options of {@linkcode plotDecisionBoundary}. */
+export interface DecisionBoundaryOptions extends PlotOptions {
+  /** Spacing of the grid on which the classifier is evaluated, micrograd's `h` (default 0.25). */
+  step?: number;
+}
+
+/** A labelled 2-D dataset, as `makeMoons` returns it. */
+export interface Points {
+  /** The points, each an `[x, y]` pair. */
+  X: number[][];
+  /** One label per point: 0 or 1, or -1 or 1. */
+  y: number[];
+}
+
+/**
+ * A plot: its Vega-Lite spec now, its SVG on demand. In Jupyter (the Deno kernel) a `Chart`
+ * displays itself as an SVG picture.
+ */
+export class Chart {
+  /** The Vega-Lite spec, data included; change it and the next {@linkcode Chart.svg} shows that. */
+  readonly spec: Record<string, unknown>;
+  /** What it shows, for the text form, such as `loss over 100 steps`. */
+  readonly description: string;
+
+  /**
+   * Wrap a Vega-Lite spec; {@linkcode plotLoss} and the other plot functions make these.
+   *
+   * @param spec A Vega-Lite spec with its data inline.
+   * @param description What it shows, for the text form.
+   */
+  constructor(spec: Record<string, unknown>, description: string) {
+    this.spec = spec;
+    this.description = description;
+  }
+
+  /**
+   * Render with Vega (loaded on first use and shared after that).
+   *
+   * @returns Standalone SVG markup (with `xmlns`, a white background and no external fonts
+   * or CSS), starting at `<svg`.
+   */
+  async svg(): Promise<string> {
+    const { vega, vegaLite } = await loadVega();
+    const { spec } = vegaLite.compile(this.spec as unknown as TopLevelSpec);
+    const view = new vega.View(vega.parse(spec), { renderer: "none" });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  }
+
+  /**
+   * Write the SVG to a file.
+   *
+   * @param path Where to write it, such as `out/loss.svg`.
+   */
+  async save(path: string): Promise<void> {
+    await Deno.writeTextFile(path, await this.svg());
+  }
+
+  /** A short text form: `Chart(loss over 100 steps)`. */
+  toString(): string {
+    return `Chart(${this.description})`;
+  }
+
+  /** What Deno's Jupyter kernel shows: the SVG, with text for front ends without SVG. */
+  async [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
+    return { "image/svg+xml": await this.svg(), "text/plain": this.toString() };
+  }
+}
+
+/**
+ * A loss curve: the loss at each training step, step 0 first.
+ *
+ * @param losses The loss after each step, as numbers (`loss.data`, not the `Value`).
+ * @param options A title and the picture's size.
+ * @returns The chart, which Jupyter displays as SVG.
+ * @throws {TypeError} If `losses` is not an array of numbers, or an option has the wrong type.
+ * @throws {RangeError} If `losses` is empty or holds a number that is not finite, or a size
+ * is not positive.
+ * @example Plot three steps of training
+ * ```ts
+ * import { plotLoss } from "../mod.ts";
+ * import { assertStringIncludes } from "@std/assert";
+ * const chart = plotLoss([0.9, 0.5, 0.2], { title: "training loss" });
+ * assertStringIncludes(chart.toString(), "loss over 3 steps");
+ * assertStringIncludes(await chart.svg(), ">training loss</text>");
+ * ```
+ */
+export function plotLoss(losses: number[], options: PlotOptions = {}): Chart {
+  const action = "plot loss";
+  if (!Array.isArray(losses)) {
+    throw new TypeError(
+      `Cannot ${action}: plotLoss() takes an array of numbers, got ${describe(losses)}`,
+    );
+  }
+  if (losses.length === 0) {
+    throw new RangeError(`Cannot ${action}: there are no losses, got an array of length 0`);
+  }
+  losses.forEach((loss, i) => checkFinite(loss, `losses[${i}]`, action));
+  const layout = checkOptions(options, action);
+  const n = losses.length;
+  const [lo, hi] = extent(losses);
+  // a flat curve leaves Vega no y range to spread: draw it against 0 instead
+  const yScale = lo < hi
+    ? { zero: false }
+    : { domain: lo === 0 ? [0, 1] : [Math.min(lo, 0), Math.max(lo, 0)] };
+  const spec = {
+    ...layout,
+    data: { values: losses.map((loss, step) => ({ step, loss })) },
+    // a dot per step while there are few, so that even a single step shows
+    mark: { type: "line", point: n <= 20 },
+    encoding: {
+      x: {
+        field: "step",
+        type: "quantitative",
+        title: "step",
+        scale: { domain: [0, Math.max(n - 1, 1)], nice: false },
+        axis: { format: "d", tickMinStep: 1 },
+      },
+      y: { field: "loss", type: "quantitative", title: "loss", scale: yScale },
+    },
+  };
+  return new Chart(spec, `loss over ${n} step${n === 1 ? "" : "s"}`);
+}
+
+/**
+ * A classifier's decision boundary, as micrograd's `demo.ipynb` draws it: `predict` is
+ * evaluated on a grid spanning the data with a margin of 1 (`np.arange(X[:,0].min() - 1,
+ * X[:,0].max() + 1, step)` across, likewise up, the same numbers as numpy's), each grid point
+ * colours the square around it by whether `predict(x, y) > 0`, and the points go on top,
+ * coloured by label. Red is label 0 (or -1) and a score of at most 0; blue is label 1 and a
+ * positive score.
+ *
+ * `predict` is called now, once per grid point, row by row from the bottom left, so the chart
+ * shows the model as it is now even if training goes on.
+ *
+ * @param predict The classifier's score for a point, such as `(x, y) => model([x, y]).data`.
+ * @param points The dataset, `{ X, y }`.
+ * @param options The grid's `step`, a title and the picture's size.
+ * @returns The chart, which Jupyter displays as SVG.
+ * @throws {TypeError} If `predict` is not a function or returns something not a number, or
+ * `points` or an option has the wrong type.
+ * @throws {RangeError} If `predict` returns NaN; if `points` is empty, has a pair that is not
+ * two finite numbers, a label count that differs from the point count, or labels that are not
+ * all 0/1 or all -1/1; if `step` is not positive or makes more than 10,000 grid points.
+ * @example Plot a linear classifier
+ * ```ts
+ * import { plotDecisionBoundary } from "../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * const points = { X: [[0, 0], [1, 1]], y: [-1, 1] };
+ * const chart = plotDecisionBoundary((x, y) => x + y - 1, points);
+ * assertEquals(chart.toString(), "Chart(decision boundary on a 12×12 grid, 2 points)");
+ * ```
+ */
+export function plotDecisionBoundary(
+  predict: (x: number, y: number) => number,
+  points: Points,
+  options: DecisionBoundaryOptions = {},
+): Chart {
+  const action = "plot decision boundary";
+  if (typeof predict !== "function") {
+    throw new TypeError(
+      `Cannot ${action}: plotDecisionBoundary() takes a function (x, y) => score, got ${
+        describe(predict)
+      }`,
+    );
+  }
+  const { X, labels } = checkPoints(points, action);
+  const layout = checkOptions(options, action);
+  const { step = 0.25 } = options;
+  if (typeof step !== "number") {
+    throw new TypeError(`Cannot ${action}: step must be a number, got ${describe(step)}`);
+  }
+  if (!(step > 0 && step < Infinity)) {
+    throw new RangeError(
+      `Cannot ${action}: step must be positive and finite, got ${describe(step)}`,
+    );
+  }
+  const [xMin, xMax] = extent(X.map((p) => p[0]));
+  const [yMin, yMax] = extent(X.map((p) => p[1]));
+  const columns = arangeLength(xMin - 1, xMax + 1, step);
+  const rows = arangeLength(yMin - 1, yMax + 1, step);
+  if (columns * rows > MAX_GRID_POINTS) {
+    throw new RangeError(
+      `Cannot ${action}: step makes a ${columns}×${rows} grid, more than ${MAX_GRID_POINTS} points, got ${
+        describe(step)
+      }`,
+    );
+  }
+  const xs = arange(xMin - 1, step, columns);
+  const ys = arange(yMin - 1, step, rows);
+  const half = step / 2;
+  const cells = [];
+  for (const y of ys) {
+    for (const x of xs) {
+      const score = predict(x, y);
+      if (typeof score !== "number") {
+        throw new TypeError(
+          `Cannot ${action}: predict must return a number, got ${
+            describe(score)
+          } from predict(${x}, ${y})`,
+        );
+      }
+      if (Number.isNaN(score)) {
+        throw new RangeError(
+          `Cannot ${action}: predict must not return NaN, got NaN from predict(${x}, ${y})`,
+        );
+      }
+      const color = score > 0 ? CELL_COLORS[1] : CELL_COLORS[0];
+      cells.push({ x: x - half, x2: x + half, y: y - half, y2: y + half, color });
+    }
+  }
+  const x = { field: "x", type: "quantitative", title: "x" };
+  const y = { field: "y", type: "quantitative", title: "y" };
+  const fill = { field: "color", type: "nominal", scale: null };
+  const spec = {
+    ...layout,
+    config: { ...layout.config, axis: { grid: false } },
+    layer: [
+      {
+        data: { values: cells },
+        // the outline, in the fill's colour, closes the hairline gaps between cells
+        mark: { type: "rect", strokeWidth: 0.5 },
+        encoding: {
+          x: { ...x, scale: { domain: [xs[0] - half, xs[columns - 1] + half], nice: false } },
+          x2: { field: "x2" },
+          y: { ...y, scale: { domain: [ys[0] - half, ys[rows - 1] + half], nice: false } },
+          y2: { field: "y2" },
+          fill,
+          stroke: fill,
+        },
+      },
+      pointLayer(X, labels),
+    ],
+  };
+  return new Chart(
+    spec,
+    `decision boundary on a ${columns}×${rows} grid, ${X.length} point${X.length === 1 ? "" : "s"}`,
+  );
+}
+
+/**
+ * A scatter plot of a 2-D dataset, each point coloured by its label: red for 0 (or -1),
+ * blue for 1.
+ *
+ * @param points The dataset, `{ X, y }`.
+ * @param options A title and the picture's size.
+ * @returns The chart, which Jupyter displays as SVG.
+ * @throws {TypeError} If `points` or an option has the wrong type.
+ * @throws {RangeError} If `points` is empty, has a pair that is not two finite numbers, a
+ * label count that differs from the point count, or labels that are not all 0/1 or all -1/1.
+ * @example Plot two points
+ * ```ts
+ * import { plotPoints } from "../mod.ts";
+ * import { assertStringIncludes } from "@std/assert";
+ * const chart = plotPoints({ X: [[0, 0], [1, 1]], y: [0, 1] });
+ * assertStringIncludes(await chart.svg(), 'xmlns="http://www.w3.org/2000/svg"');
+ * ```
+ */
+export function plotPoints(points: Points, options: PlotOptions = {}): Chart {
+  const action = "plot points";
+  const { X, labels } = checkPoints(points, action);
+  const layout = checkOptions(options, action);
+  const spec = { ...layout, ...pointLayer(X, labels) };
+  return new Chart(spec, `${X.length} point${X.length === 1 ? "" : "s"}`);
+}
+
+/** Spectral's red and blue (matplotlib's colour map in micrograd's demo), for labels 0 and 1. */
+const POINT_COLORS = ["#d53e4f", "#3288bd"] as const;
+/** Paler tints of the same, for the grid under the points. */
+const CELL_COLORS = ["#f5c0c6", "#c1dbee"] as const;
+/** The most grid points a decision boundary evaluates: 100 × 100, 1.6 MB of SVG, 0.3 s to render. */
+const MAX_GRID_POINTS = 10_000;
+
+/** The Vega-Lite layer of a dataset's points, `labels` being 0 or 1. */
+function pointLayer(X: number[][], labels: number[]): Record<string, unknown> {
+  return {
+    data: { values: X.map(([x, y], i) => ({ x, y, color: POINT_COLORS[labels[i]] })) },
+    // micrograd's scatter: s=40 (area in points²), with an edge so the points stand out
+    mark: { type: "circle", size: 40, opacity: 1, stroke: "#222", strokeWidth: 0.5 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: "x", scale: { zero: false } },
+      y: { field: "y", type: "quantitative", title: "y", scale: { zero: false } },
+      fill: { field: "color", type: "nominal", scale: null },
+    },
+  };
+}
+
+/** The spec's top-level layout from validated options. */
+function checkOptions(options: PlotOptions, action: string): Record<string, unknown> & {
+  config: Record<string, unknown>;
+} {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Cannot ${action}: options must be an object, got ${describe(options)}`);
+  }
+  const { title, width = 500, height = 400 } = options;
+  if (title !== undefined && typeof title !== "string") {
+    throw new TypeError(`Cannot ${action}: title must be a string, got ${describe(title)}`);
+  }
+  for (const [name, size] of [["width", width], ["height", height]] as const) {
+    if (typeof size !== "number") {
+      throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${describe(size)}`);
+    }
+    if (!(size > 0 && size < Infinity)) {
+      throw new RangeError(
+        `Cannot ${action}: ${name} must be positive and finite, got ${describe(size)}`,
+      );
+    }
+  }
+  return {
+    ...(title ? { title } : {}),
+    width,
+    height,
+    // width and height are the whole picture's, not just the plotting area's
+    autosize: { type: "fit", contains: "padding" },
+    background: "white",
+    // no aria-label per mark: it would double the SVG's size
+    config: { aria: false },
+  };
+}
+
+/** The points as pairs, and their labels as 0 or 1 (from 0/1 or -1/1). */
+function checkPoints(points: Points, action: string): { X: number[][]; labels: number[] } {
+  if (typeof points !== "object" || points === null || Array.isArray(points)) {
+    throw new TypeError(
+      `Cannot ${action}: points must be an object { X, y }, got ${describe(points)}`,
+    );
+  }
+  const { X, y } = points;
+  if (!Array.isArray(X)) {
+    throw new TypeError(
+      `Cannot ${action}: points.X must be an array of [x, y] pairs, got ${describe(X)}`,
+    );
+  }
+  if (X.length === 0) {
+    throw new RangeError(`Cannot ${action}: points.X must not be empty, got an array of length 0`);
+  }
+  X.forEach((p, i) => {
+    if (!Array.isArray(p)) {
+      throw new TypeError(
+        `Cannot ${action}: points.X[${i}] must be an [x, y] pair, got ${describe(p)}`,
+      );
+    }
+    if (p.length !== 2) {
+      throw new RangeError(
+        `Cannot ${action}: points.X[${i}] must be an [x, y] pair, got ${describe(p)}`,
+      );
+    }
+    checkFinite(p[0], `points.X[${i}][0]`, action);
+    checkFinite(p[1], `points.X[${i}][1]`, action);
+  });
+  if (!Array.isArray(y)) {
+    throw new TypeError(
+      `Cannot ${action}: points.y must be an array of labels, got ${describe(y)}`,
+    );
+  }
+  if (y.length !== X.length) {
+    throw new RangeError(
+      `Cannot ${action}: points.y must have a label for each of the ${X.length} points, got ${
+        describe(y)
+      }`,
+    );
+  }
+  let negative: number | undefined; // 0 or -1, whichever came first
+  y.forEach((label, i) => {
+    if (typeof label !== "number") {
+      throw new TypeError(
+        `Cannot ${action}: points.y[${i}] must be a number, got ${describe(label)}`,
+      );
+    }
+    if (label !== 0 && label !== -1 && label !== 1) {
+      throw new RangeError(
+        `Cannot ${action}: points.y[${i}] must be 0, 1 or -1, got ${describe(label)}`,
+      );
+    }
+    if (label === 1) return;
+    negative ??= label;
+    if (label !== negative) {
+      throw new RangeError(
+        `Cannot ${action}: labels must be all 0/1 or all -1/1, got ${negative} earlier and ${
+          describe(label)
+        } at points.y[${i}]`,
+      );
+    }
+  });
+  return { X, labels: y.map((label) => (label === 1 ? 1 : 0)) };
+}
+
+/** Throws unless `x` is a finite number; `name` says which input it is. */
+function checkFinite(x: unknown, name: string, action: string): void {
+  if (typeof x !== "number") {
+    throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${describe(x)}`);
+  }
+  if (!Number.isFinite(x)) {
+    throw new RangeError(`Cannot ${action}: ${name} must be finite, got ${describe(x)}`);
+  }
+}
+
+/** The smallest and largest of `values` (without spreading them into `Math.min`'s arguments). */
+function extent(values: number[]): [number, number] {
+  let min = Infinity, max = -Infinity;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+/** How many numbers `np.arange(start, stop, step)` gives: ⌈(stop - start) / step⌉, at least 0. */
+function arangeLength(start: number, stop: number, step: number): number {
+  return Math.max(Math.ceil((stop - start) / step), 0);
+}
+
+/**
+ * The numbers of `np.arange(start, stop, step)`, `length` of them, bit for bit: numpy sets
+ * the first two to `start` and `start + step`, then the i-th to `start + i * delta` with
+ * `delta = (start + step) - start`, which can differ from `step` in the last bit.
+ */
+function arange(start: number, step: number, length: number): number[] {
+  const second = start + step;
+  const delta = second - start;
+  return Array.from({ length }, (_, i) => (i === 0 ? start : i === 1 ? second : start + i * delta));
+}
+
+type VegaModules = { vega: typeof import("vega"); vegaLite: typeof import("vega-lite") };
+let modules: Promise<VegaModules> | undefined;
+
+/** Vega and Vega-Lite, imported on first use (importing denograd alone need not load them). */
+function loadVega(): Promise<VegaModules> {
+  modules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vegaLite]) => ({
+    vega,
+    vegaLite,
+  })).catch((e) => {
+    modules = undefined; // let the next call try again
+    throw e;
+  });
+  return modules;
+}
