@@ -485,6 +485,7 @@ export class RandomState {
    * ```
    */
   randomSample(): number;
+  /** `size` floats in [0, 1), as an array. */
   randomSample(size: number): number[];
   randomSample(size?: number): number | number[] {
     if (size === undefined) return this.#mt.double();
@@ -512,7 +513,9 @@ export class RandomState {
    * ```
    */
   randint(low: number, high?: number): number;
+  /** `options.size` integers in [low, high), as an array. */
   randint(low: number, high: number | undefined, options: { size: number }): number[];
+  /** A `[rows, cols]` grid of integers in [low, high), filled row by row. */
   randint(
     low: number,
     high: number | undefined,
@@ -573,7 +576,9 @@ export class RandomState {
    * ```
    */
   normal(loc?: number, scale?: number): number;
+  /** `options.size` normal draws, as an array. */
   normal(loc: number, scale: number, options: { size: number }): number[];
+  /** A `[rows, cols]` grid of normal draws, filled row by row. */
   normal(loc: number, scale: number, options: { size: readonly [number, number] }): number[][];
   normal(loc = 0, scale = 1, options: SizeOptions = {}): number | number[] | number[][] {
     checkNumber(loc, "draw normal", "loc");

@@ -124,8 +124,12 @@ def write(path, nb, results):
         cell["metadata"].pop("execution", None)
         stored = []
         outputs = by_index.get(index, [])
-        for out in [o for o in outputs if o["output_type"] == "stream"] + \
-                   [o for o in outputs if o["output_type"] != "stream"]:
+        streams = {}  # all of a cell's stdout together, then all of its stderr
+        for o in outputs:
+            if o["output_type"] == "stream":
+                streams[o["name"]] = streams.get(o["name"], "") + o["text"]
+        merged = [{"output_type": "stream", "name": k, "text": v} for k, v in streams.items()]
+        for out in merged + [o for o in outputs if o["output_type"] != "stream"]:
             if out["output_type"] == "stream":
                 stored.append({"name": out["name"], "output_type": "stream", "text": lines(out["text"])})
             elif out["output_type"] == "error":

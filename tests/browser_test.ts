@@ -1,0 +1,315 @@
+// End to end: a real Jupyter Notebook server and headless Chromium (Debian's packages, driven by
+// playwright-core) run every notebook in notebooks/, plus a fixture notebook of awkward graphs,
+// with the Deno kernel, and check in the page what a learner would see. Screenshots and the
+// server's log go to .test-artifacts/browser/.
+import { chromium, type Page } from "playwright-core";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertGreater,
+  assertLessOrEqual,
+  fail,
+} from "@std/assert";
+import { drawDot, Value } from "../mod.ts";
+import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { type CellExpectation, fixtureExpectations, fixtureNotebook } from "./browser/fixture.ts";
+import {
+  type CellReport,
+  forget,
+  inspectCells,
+  prepare,
+  runCell,
+  runState,
+  textsOutsideCells,
+  unrollForScreenshot,
+} from "./browser/page.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CI = Deno.env.get("CI") === "true";
+const root = new URL("../", import.meta.url);
+const artifacts = new URL(".test-artifacts/browser/", root);
+const FIXTURE = ".test-artifacts/browser/fixture.ipynb";
+/** How long one cell may take to run. */
+const RUN_TIMEOUT_MS = 300_000;
+/**
+ * Deno 2.9's kernel may send a cell's last printed lines after it reports the cell done, and
+ * tags them with the next cell's request if one is already queued (so "Run All" can show a line
+ * under the next cell). The test runs cells one at a time, as a learner does, and after each
+ * waits until the outputs have not changed for this long.
+ */
+const QUIET_MS = 500;
+
+const chromiumMissing = !isFile(CHROMIUM);
+if (chromiumMissing && !CI) {
+  console.warn(`browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+}
+
+Deno.test({
+  name: "notebooks show their graphs and printed lines in Chromium, run by a real Jupyter server",
+  ignore: chromiumMissing && !CI, // under CI a missing browser fails below, never skips
+  sanitizeOps: false, // playwright keeps timers and sockets of its own
+  sanitizeResources: false,
+  async fn(t) {
+    if (chromiumMissing) fail(`Cannot run the browser test under CI: ${CHROMIUM} is missing`);
+    const missing = await notebookServerMissing();
+    if (missing) fail(`Cannot run the browser test: ${missing}`);
+    await Deno.mkdir(artifacts, { recursive: true });
+    await Deno.writeTextFile(new URL(FIXTURE, root), JSON.stringify(fixtureNotebook(), null, 1));
+    const notebooks: [string, Map<number, CellExpectation>][] = [
+      ...listNotebooks().map((path): [string, Map<number, CellExpectation>] => [
+        path,
+        expectationsFromOutputs(JSON.parse(Deno.readTextFileSync(new URL(path, root)))),
+      ]),
+      [FIXTURE, fixtureExpectations()],
+    ];
+    const log = new URL("jupyter.log", artifacts);
+    const server = await startJupyter(root.pathname, log.pathname);
+    let browser;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      for (const [path, expectations] of notebooks) {
+        await t.step(
+          path,
+          () => checkNotebook(page, `${server.url}notebooks/${path}`, expectations),
+        );
+      }
+      await t.step("an SVG in a plain page shrinks to fit down to 60%, then scrolls", async () => {
+        // Classic Notebook shows SVGs at their natural size in a sized box (and scrolls); other
+        // front ends (JupyterLab, VS Code, nbviewer) and pages embed the SVG itself.
+        const svg = await drawDot(day2()).svg();
+        const natural = Number(/^<svg width="(\d+)px"/.exec(svg)![1]);
+        const measure = async (box: number) => {
+          await page.setContent(`<div style="width:${box}px;overflow-x:auto">${svg}</div>`);
+          return await page.evaluate(() => [
+            document.querySelector("svg")!.getBoundingClientRect().width,
+            document.querySelector("div")!.scrollWidth,
+          ]);
+        };
+        let [width, scroll] = await measure(natural + 100);
+        assertAlmostEquals(width, natural, 1, "in a wider box: natural size");
+        [width, scroll] = await measure(natural * 0.8);
+        assertAlmostEquals(width, natural * 0.8, 1, "in a box 80% as wide: shrunk to fit");
+        assertLessOrEqual(scroll, Math.ceil(natural * 0.8), "with nothing to scroll");
+        [width, scroll] = await measure(natural / 2);
+        assertAlmostEquals(width, natural * 0.6, 1, "in a box half as wide: shrunk to 60%");
+        assertAlmostEquals(scroll, width, 1, "and the box scrolls to show all of it");
+      });
+    } finally {
+      await browser?.close();
+      await server.stop();
+    }
+    // The test never saved a notebook: autosave was off, and each was marked clean before leaving.
+    const saves = Deno.readTextFileSync(log).split("\n").filter((l) => l.includes("Saving file"));
+    assertEquals(saves, []);
+  },
+});
+
+/** Open a notebook, run all its cells, and check what every code cell shows. */
+async function checkNotebook(
+  page: Page,
+  url: string,
+  expectations: Map<number, CellExpectation>,
+): Promise<void> {
+  const name = decodeURIComponent(url.slice(url.lastIndexOf("/") + 1)).replace(/\.ipynb$/, "");
+  await page.goto(url);
+  await waitFor(page, (s) => s.ready, "the notebook to load and its kernel to connect");
+  await page.evaluate(prepare);
+  for (const index of (await page.evaluate(runState)).pending) {
+    await page.evaluate(runCell, index);
+    await waitFor(page, (s) => !s.pending.includes(index) && !s.busy, `cell ${index} to run`);
+    await waitForQuiet(page);
+  }
+  const reports = await page.evaluate(inspectCells);
+
+  for (const report of reports) {
+    const where = `${name}, cell ${report.index}`;
+    assertEquals(report.errors, [], `${where} raised an error`);
+    for (const [i, svg] of report.svgs.entries()) {
+      assertGreater(svg.width, 0, `${where}: graph ${i} has no laid-out width`);
+      assertGreater(svg.height, 0, `${where}: graph ${i} has no laid-out height`);
+      assertGreater(svg.records, 0, `${where}: graph ${i} has no value boxes`);
+      // Wide graphs shrink to fit down to 60% (text ≥ 8.4px), then the output area scrolls.
+      assert(svg.fits || svg.scrollable, `${where}: graph ${i} is clipped: ${JSON.stringify(svg)}`);
+      assertGreater(svg.width / svg.naturalWidth, 0.59, `${where}: graph ${i} shrunk too far`);
+    }
+    const expect = expectations.get(report.index) ?? {};
+    checkCell(where, report, expect);
+  }
+  for (const index of expectations.keys()) {
+    assert(reports.some((r) => r.index === index), `${name}: no code cell ${index} in the page`);
+  }
+
+  // Each record cell's text lies inside its cell: in the font the page picked for
+  // "Courier,monospace", and in the fonts a browser without Courier or Liberation Mono uses.
+  for (const font of [null, "DejaVu Sans Mono", "monospace"]) {
+    assertEquals(await page.evaluate(textsOutsideCells, font), [], `${name}: font ${font}`);
+  }
+  // Labels are text, never markup: no element from a label, no script run.
+  assertEquals(
+    await page.evaluate(() =>
+      document.querySelectorAll(".output_area svg img, .output_area svg script").length
+    ),
+    0,
+  );
+  assertEquals(await page.evaluate(() => Reflect.get(globalThis, "__pwned")), undefined);
+
+  // The whole page, and each graph as the page shows it (scrolled to its left edge).
+  await page.evaluate(unrollForScreenshot);
+  await page.screenshot({ path: new URL(`${name}.png`, artifacts).pathname, fullPage: true });
+  const graphs = await page.locator("div.output_subarea:has(svg g.graph)").all();
+  for (const [i, graph] of graphs.entries()) {
+    await graph.screenshot({ path: new URL(`${name}_graph${i + 1}.png`, artifacts).pathname });
+  }
+  await page.evaluate(forget);
+}
+
+/** Check one cell's report against what it must show. */
+function checkCell(where: string, report: CellReport, expect: CellExpectation): void {
+  if (expect.svgTexts) {
+    assertEquals(report.svgs.length, expect.svgTexts.length, `${where}: how many graphs`);
+    expect.svgTexts.forEach((texts, i) => {
+      const shown = report.svgs[i].texts.map((t) => t.replace(/\u00a0/g, " ").trim());
+      if (expect.exact) {
+        assertEquals(shown.toSorted(), texts.toSorted(), `${where}: texts of graph ${i}`);
+      } else {
+        const absent = texts.filter((t) => !shown.includes(t));
+        assertEquals(absent, [], `${where}: texts missing from graph ${i}`);
+      }
+    });
+  }
+  for (const line of expect.printed ?? []) {
+    assert(
+      report.printed.includes(line),
+      `${where}: ${JSON.stringify(line)} is not printed; it shows ${
+        JSON.stringify(report.printed)
+      }`,
+    );
+  }
+  if (expect.images !== undefined) {
+    assertEquals(report.images.length, expect.images, `${where}: how many images`);
+    for (const image of report.images) {
+      assertGreater(image.naturalWidth, 0, `${where}: the image did not load`);
+      assertGreater(image.width, 0, `${where}: the image has no laid-out width`);
+    }
+  }
+  if (expect.wide) {
+    const [svg] = report.svgs;
+    assert(
+      !svg.fits && svg.scrollable,
+      `${where}: the wide graph must scroll: ${JSON.stringify(svg)}`,
+    );
+  }
+}
+
+type RunState = ReturnType<typeof runState>;
+
+/** Poll the page until `done` holds, failing after {@linkcode RUN_TIMEOUT_MS}. */
+async function waitFor(page: Page, done: (s: RunState) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + RUN_TIMEOUT_MS;
+  let state = await page.evaluate(runState);
+  while (!done(state)) {
+    if (Date.now() > deadline) {
+      const errors = state.ready
+        ? (await page.evaluate(inspectCells)).flatMap((r) => r.errors)
+        : [];
+      fail(`Timed out waiting for ${what}: ${JSON.stringify(state)} ${errors.join("; ")}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    state = await page.evaluate(runState);
+  }
+}
+
+/** Wait until the outputs have not changed for {@linkcode QUIET_MS}. */
+async function waitForQuiet(page: Page): Promise<void> {
+  let last = -1;
+  let since = Date.now();
+  while (Date.now() - since < QUIET_MS) {
+    await new Promise((r) => setTimeout(r, 200));
+    const { outputs } = await page.evaluate(runState);
+    if (outputs !== last) [last, since] = [outputs, Date.now()];
+  }
+}
+
+/** The notebooks in notebooks/, as paths from the project root. */
+function listNotebooks(): string[] {
+  return [...Deno.readDirSync(new URL("notebooks/", root))]
+    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+    .map((e) => `notebooks/${e.name}`)
+    .sort();
+}
+
+interface NotebookJson {
+  cells: {
+    cell_type: string;
+    execution_count?: number | null;
+    outputs?: {
+      output_type: string;
+      text?: string | string[];
+      data?: Record<string, string | string[]>;
+    }[];
+  }[];
+}
+
+/**
+ * What each code cell must show, read from the outputs the notebook was saved with: the same
+ * graph texts (Graphviz's `<text>` elements), the same printed lines, the same number of PNGs.
+ * A cell saved without running (no execution count) only has to run without an error.
+ */
+function expectationsFromOutputs(notebook: NotebookJson): Map<number, CellExpectation> {
+  const expectations = new Map<number, CellExpectation>();
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code" || cell.execution_count === null) return; // saved unrun
+    const outputs = cell.outputs ?? [];
+    const join = (s: string | string[] | undefined) => [s ?? ""].flat().join("");
+    const svgs = outputs.map((o) => join(o.data?.["image/svg+xml"]))
+      .filter((s) => s.includes(`class="graph"`)); // Graphviz's, not plots
+    expectations.set(index, {
+      svgTexts: svgs.map(svgTexts),
+      exact: true,
+      printed: outputs.filter((o) => o.output_type === "stream")
+        .flatMap((o) => join(o.text).split("\n")).map((l) => l.trim()).filter((l) => l !== ""),
+      images: outputs.filter((o) => o.data?.["image/png"]).length,
+    });
+  });
+  return expectations;
+}
+
+/** The contents of an SVG's `<text>` elements, entities decoded, trimmed as the page's are. */
+function svgTexts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(([, t]) =>
+    t.replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n))).replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&")
+      .replace(/\u00a0/g, " ").trim()
+  );
+}
+
+/** L = (a * b + c) * f, the Day-2 lecture's graph, after backward(). */
+function day2(): Value {
+  const [a, b, c, f] = [2, -3, 10, -2].map((x, i) => new Value(x, { label: "abcf"[i] }));
+  const L = a.mul(b).add(c).mul(f);
+  L.label = "L";
+  L.backward();
+  return L;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

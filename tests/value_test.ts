@@ -1,0 +1,581 @@
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertLess,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
+import fc from "fast-check";
+import { gradCheck, isValue, PyRandom, topologicalSort, Value } from "../mod.ts";
+
+/** Every value `root` depends on, with its data and grad, to see that nothing changed. */
+function snapshot(root: Value): [number, number][] {
+  return topologicalSort(root).map((v) => [v.data, v.grad]);
+}
+
+Deno.test("Value.backward() gives the lecture's first graph L = (a * b + c) * f", () => {
+  // Lecture "The spelled-out intro to neural networks and backpropagation": L = -8, and the
+  // gradients it works out by hand: a = 6, b = -4, c = -2, f = 4 (and e = d = -2, L = 1).
+  const a = new Value(2, { label: "a" });
+  const b = new Value(-3, { label: "b" });
+  const c = new Value(10, { label: "c" });
+  const e = a.mul(b);
+  const d = e.add(c);
+  const f = new Value(-2, { label: "f" });
+  const L = d.mul(f);
+  L.backward();
+  assertEquals(L.data, -8);
+  assertEquals([a.grad, b.grad, c.grad, f.grad], [6, -4, -2, 4]);
+  assertEquals([e.grad, d.grad, L.grad], [-2, -2, 1]);
+});
+
+Deno.test("Value.tanh() backpropagates through the lecture's neuron, also built from exp", async (t) => {
+  // Lecture: x1 = 2, w1 = -3, x2 = 0, w2 = 1, b = 6.8813735870195432; o = tanh(x1w1 + x2w2 + b)
+  // prints 0.7071067811865476, and the grads it derives are x1 = -1.5, w1 = 1, x2 = 0.5, w2 = 0
+  // (each is the other factor times 1 - o² = 0.5).
+  function neuron(activate: (n: Value) => Value) {
+    const x1 = new Value(2, { label: "x1" });
+    const x2 = new Value(0, { label: "x2" });
+    const w1 = new Value(-3, { label: "w1" });
+    const w2 = new Value(1, { label: "w2" });
+    const b = new Value(6.8813735870195432, { label: "b" });
+    const o = activate(x1.mul(w1).add(x2.mul(w2)).add(b));
+    o.backward();
+    return { o, grads: [x1.grad, w1.grad, x2.grad, w2.grad] };
+  }
+  function assertGrads(grads: number[]) {
+    [-1.5, 1, 0.5, 0].forEach((expected, i) => assertAlmostEquals(grads[i], expected, 1e-12));
+  }
+
+  await t.step("with tanh()", () => {
+    const { o, grads } = neuron((n) => n.tanh());
+    assertEquals(o.data, 0.7071067811865476);
+    assertGrads(grads);
+  });
+  await t.step("with (e^2n - 1) / (e^2n + 1), as the lecture rewrites it", () => {
+    const { o, grads } = neuron((n) => {
+      const e = n.mul(2).exp();
+      return e.sub(1).div(e.add(1));
+    });
+    assertAlmostEquals(o.data, 0.7071067811865476, 1e-15);
+    assertGrads(grads);
+  });
+});
+
+Deno.test("Value.backward() adds both contributions for a value used twice", async (t) => {
+  await t.step("a + a sends 2 back (the lecture's bug when = is used instead of +=)", () => {
+    const a = new Value(3);
+    const b = a.add(a);
+    b.backward();
+    assertEquals([b.data, a.grad], [6, 2]);
+    assertEquals(b.children, [a]); // micrograd's children are a set
+  });
+  await t.step("a * a sends 2a back", () => {
+    const a = new Value(-3);
+    a.mul(a).backward();
+    assertEquals(a.grad, -6);
+  });
+  await t.step("the lecture's d = a * b, e = a + b, f = d * e", () => {
+    // Lecture: a = -2, b = 3 gives a.grad = -3 and b.grad = -8 (f = (ab)(a + b), by hand)
+    const a = new Value(-2);
+    const b = new Value(3);
+    a.mul(b).mul(a.add(b)).backward();
+    assertEquals([a.grad, b.grad], [-3, -8]);
+  });
+});
+
+Deno.test("Value passes micrograd's test_sanity_check", () => {
+  // micrograd test/test_engine.py, whose numbers come from PyTorch: y = -20, dy/dx = 46
+  const x = new Value(-4);
+  const z = Value.mul(2, x).add(2).add(x);
+  const q = z.relu().add(z.mul(x));
+  const h = z.mul(z).relu();
+  const y = h.add(q).add(q.mul(x));
+  y.backward();
+  assertEquals(y.data, -20);
+  assertEquals(x.grad, 46);
+});
+
+Deno.test("Value passes micrograd's test_more_ops", () => {
+  // micrograd test/test_engine.py (checked against PyTorch there) and its README, which prints
+  // g.data = 24.7041, a.grad = 138.8338, b.grad = 645.5773 with '%.4f'
+  function moreOps([a, b]: Value[]): Value {
+    let c = a.add(b);
+    let d = a.mul(b).add(b.pow(3));
+    c = c.add(c.add(1)); // c += c + 1
+    c = c.add(Value.add(1, c).add(a.neg())); // c += 1 + c + (-a)
+    d = d.add(d.mul(2).add(b.add(a).relu())); // d += d * 2 + (b + a).relu()
+    d = d.add(Value.mul(3, d).add(b.sub(a).relu())); // d += 3 * d + (b - a).relu()
+    const e = c.sub(d);
+    const f = e.pow(2);
+    let g = f.div(2);
+    g = g.add(Value.div(10, f)); // g += 10.0 / f
+    return g;
+  }
+  const a = new Value(-4);
+  const b = new Value(2);
+  const g = moreOps([a, b]);
+  g.backward();
+  assertAlmostEquals(g.data, 24.7041, 5e-5);
+  assertAlmostEquals(a.grad, 138.8338, 5e-5);
+  assertAlmostEquals(b.grad, 645.5773, 5e-5);
+  // and to far more digits against central differences
+  const { analytic, maxRelativeError } = gradCheck(moreOps, [-4, 2]);
+  assertEquals(analytic, [a.grad, b.grad]);
+  assertLess(maxRelativeError, 1e-7);
+});
+
+Deno.test("every op's gradient matches central differences, also near its domain's edges", async (t) => {
+  // Points from a seeded generator; `h` shrinks where the function bends sharply (log and
+  // powers near 0), since the central difference's error grows like h² · f'''.
+  const rng = new PyRandom(2024);
+  const points = (n: number, lo: number, hi: number) =>
+    Array.from({ length: n }, () => rng.uniform(lo, hi));
+  type Case = [name: string, f: (x: Value[]) => Value, inputs: number[][], h?: number];
+  const cases: Case[] = [
+    ["add", ([a, b]) => a.add(b), points(20, -5, 5).map((x) => [x, rng.uniform(-5, 5)])],
+    ["add a number", ([a]) => a.add(2.5), points(10, -5, 5).map((x) => [x])],
+    ["mul", ([a, b]) => a.mul(b), points(20, -5, 5).map((x) => [x, rng.uniform(-5, 5)])],
+    ["mul a number", ([a]) => a.mul(-1.5), points(10, -5, 5).map((x) => [x])],
+    ["sub", ([a, b]) => a.sub(b), points(20, -5, 5).map((x) => [x, rng.uniform(-5, 5)])],
+    ["sub a number", ([a]) => a.sub(0.25), points(10, -5, 5).map((x) => [x])],
+    ["neg", ([a]) => a.neg(), points(10, -5, 5).map((x) => [x])],
+    ["div", ([a, b]) => a.div(b), points(20, -5, 5).map((x) => [x, rng.uniform(0.5, 5)])],
+    ["div, divisor near 0", ([a, b]) => a.div(b), [[1, 1e-3], [-2, -1e-3], [0.5, 2e-4]], 1e-9],
+    ["div by a number", ([a]) => a.div(7), points(10, -5, 5).map((x) => [x])],
+    ["pow 2", ([a]) => a.pow(2), points(20, -5, 5).map((x) => [x])],
+    ["pow 3", ([a]) => a.pow(3), points(20, -5, 5).map((x) => [x])],
+    ["pow -1", ([a]) => a.pow(-1), points(20, 0.2, 5).map((x) => [x])],
+    ["pow 0.5", ([a]) => a.pow(0.5), points(20, 0.01, 5).map((x) => [x])],
+    ["pow 0.5 near 0", ([a]) => a.pow(0.5), [[1e-3], [1e-5]], 1e-9],
+    ["pow -2.5", ([a]) => a.pow(-2.5), points(10, 0.2, 5).map((x) => [x])],
+    ["pow 0", ([a]) => a.pow(0), [[-2], [0], [3]]],
+    ["pow a Value", ([a, b]) => a.pow(b), points(20, 0.1, 4).map((x) => [x, rng.uniform(-3, 3)])],
+    ["pow a Value, base near 0", ([a, b]) => a.pow(b), [[1e-3, 2.5], [1e-3, 0.5]], 1e-9],
+    ["a ** a", ([a]) => a.pow(a), points(10, 0.1, 3).map((x) => [x])],
+    ["Value.pow(2, x)", ([a]) => Value.pow(2, a), points(10, -5, 5).map((x) => [x])],
+    ["Value.div(10, x)", ([a]) => Value.div(10, a), points(10, 0.5, 5).map((x) => [x])],
+    ["Value.sub(1, x)", ([a]) => Value.sub(1, a), points(10, -5, 5).map((x) => [x])],
+    ["exp", ([a]) => a.exp(), points(20, -10, 10).map((x) => [x])],
+    ["exp near overflow", ([a]) => a.exp(), [[700], [709]]],
+    ["log", ([a]) => a.log(), points(20, 0.1, 100).map((x) => [x])],
+    ["log near 0", ([a]) => a.log(), [[1e-3], [1e-6]], 1e-10],
+    ["tanh", ([a]) => a.tanh(), points(20, -3, 3).map((x) => [x])],
+    ["tanh far out", ([a]) => a.tanh(), [[-20], [20], [400], [-400]]],
+    ["sigmoid", ([a]) => a.sigmoid(), points(20, -6, 6).map((x) => [x])],
+    ["sigmoid far out", ([a]) => a.sigmoid(), [[-30], [30], [-700], [700]]],
+    // relu away from its kink at 0, where it has no derivative
+    [
+      "relu",
+      ([a]) => a.relu(),
+      points(20, -5, 5).filter((x) => Math.abs(x) > 1e-3).map((x) => [x]),
+    ],
+  ];
+  for (const [name, f, inputs, h] of cases) {
+    await t.step(name, () => {
+      for (const x of inputs) {
+        const { maxRelativeError, analytic, numeric } = gradCheck(f, x, { h });
+        assertLess(maxRelativeError, 1e-6, `${name} at ${x}: ${analytic} vs ${numeric}`);
+      }
+    });
+  }
+});
+
+Deno.test("gradients of random expression trees match central differences", () => {
+  // fast-check builds trees of every op over three inputs; each op is wrapped so that its
+  // input stays in its domain (log(x² + 1), sigmoid(x) ** y, ...), so no tree is refused.
+  type Expr = (x: Value[]) => Value;
+  let nearKink = false; // a relu input within h of 0 has no derivative to compare
+  const relu = (v: Value) => {
+    if (Math.abs(v.data) < 1e-4) nearKink = true;
+    return v.relu();
+  };
+  const unary: [string, (v: Value) => Value][] = [
+    ["neg", (v) => v.neg()],
+    ["tanh", (v) => v.tanh()],
+    ["sigmoid", (v) => v.sigmoid()],
+    ["relu", relu],
+    ["exp", (v) => v.tanh().mul(3).exp()],
+    ["log", (v) => v.mul(v).add(1).log()],
+    ["square", (v) => v.pow(2)],
+    ["cube", (v) => v.pow(3)],
+    ["sqrt", (v) => v.mul(v).add(1).pow(0.5)],
+    ["pow -1.5", (v) => v.mul(v).add(1).pow(-1.5)],
+  ];
+  const binary: [string, (a: Value, b: Value) => Value][] = [
+    ["add", (a, b) => a.add(b)],
+    ["sub", (a, b) => a.sub(b)],
+    ["mul", (a, b) => a.mul(b)],
+    ["div", (a, b) => a.div(b.mul(b).add(1))],
+    ["pow", (a, b) => a.sigmoid().pow(b.tanh())],
+  ];
+  // Each tree prints as a formula in fast-check's counterexamples
+  const named = (name: string, f: Expr): Expr =>
+    Object.assign(f, { toString: () => name, [fc.toStringMethod]: () => name });
+  const { expr } = fc.letrec<{ expr: Expr }>((tie) => ({
+    expr: fc.oneof(
+      { depthSize: "small", withCrossShrink: true, maxDepth: 6 },
+      {
+        arbitrary: fc.integer({ min: 0, max: 2 }).map((i) => named(`x${i}`, (x) => x[i])),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.double({ min: -3, max: 3, noNaN: true }).map((k) =>
+          named(`${k}`, () => new Value(k))
+        ),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.tuple(fc.constantFrom(...unary), tie("expr")).map(([[name, op], e]) =>
+          named(`${name}(${e})`, (x) => op(e(x)))
+        ),
+        weight: 4,
+      },
+      {
+        arbitrary: fc.tuple(fc.constantFrom(...binary), tie("expr"), tie("expr")).map((
+          [[name, op], a, b],
+        ) => named(`${name}(${a}, ${b})`, (x) => op(a(x), b(x)))),
+        weight: 6,
+      },
+    ),
+  }));
+  const point = fc.tuple(
+    fc.double({ min: -2, max: 2, noNaN: true }),
+    fc.double({ min: -2, max: 2, noNaN: true }),
+    fc.double({ min: -2, max: 2, noNaN: true }),
+  );
+  fc.assert(
+    fc.property(expr, point, (f, x) => {
+      nearKink = false;
+      const out = f(x.map((xi) => new Value(xi)));
+      // Large values lose the difference quotient's digits to rounding: keep to |v| ≤ 100
+      fc.pre(!nearKink && topologicalSort(out).every((v) => Math.abs(v.data) <= 100));
+      const result = gradCheck(f, x, { h: 1e-6 });
+      fc.pre(!nearKink); // a kink between x - h and x + h
+      assertLess(result.maxRelativeError, 1e-4);
+    }),
+    { numRuns: 300, seed: 1337 },
+  );
+});
+
+Deno.test("Value.backward() on a second pass adds the leaves' gradients again", async (t) => {
+  await t.step("leaves double, results do not compound", () => {
+    const a = new Value(2);
+    const b = new Value(-3);
+    const c = new Value(5);
+    const m = a.mul(b);
+    const L = m.mul(c);
+    L.backward();
+    assertEquals([a.grad, b.grad, c.grad, m.grad], [-15, 10, -6, 5]);
+    L.backward();
+    // d(L)/d(leaf) added once more; m.grad is recomputed, not 2 · 5 (micrograd would give
+    // m.grad = 10 and a.grad = -15 - 30 = -45)
+    assertEquals([a.grad, b.grad, c.grad, m.grad], [-30, 20, -12, 5]);
+  });
+  await t.step("two losses sharing a sub-graph add up", () => {
+    const a = new Value(2);
+    const shared = a.mul(a); // a²
+    const l1 = shared.mul(3); // d/da = 6a = 12
+    const l2 = shared.add(1); // d/da = 2a = 4
+    l1.backward();
+    l2.backward();
+    assertEquals(a.grad, 16);
+  });
+  await t.step("zeroGrad() starts over", () => {
+    const a = new Value(2);
+    const L = a.mul(a).tanh();
+    L.backward();
+    const first = a.grad;
+    L.zeroGrad();
+    assertEquals(snapshot(L).map(([, grad]) => grad), [0, 0, 0]);
+    L.backward();
+    assertEquals(a.grad, first);
+  });
+  await t.step("backward() on a leaf sets its grad to 1", () => {
+    const a = new Value(2);
+    a.backward();
+    a.backward();
+    assertEquals(a.grad, 1);
+  });
+});
+
+Deno.test("Value handles a chain of 1,000,000 ops without overflowing the stack", () => {
+  const x0 = new Value(1);
+  let x = x0;
+  for (let i = 0; i < 500_000; i++) x = x.mul(1.0000001).add(0);
+  x.backward();
+  assertEquals(topologicalSort(x).length, 2_000_001); // a leaf per number operand
+  // d(x)/d(x0) is the product of the 500,000 factors: close to 1.0000001 ** 500000
+  assertAlmostEquals(x0.grad, 1.0000001 ** 500_000, 1e-9);
+  assertEquals(x.data, x0.grad);
+});
+
+Deno.test("Value.tanh() and Value.sigmoid() stay finite for large inputs", async (t) => {
+  await t.step("tanh", () => {
+    for (const [x, expected] of [[1000, 1], [-1000, -1], [710, 1], [-710, -1], [20, 1]]) {
+      const v = new Value(x);
+      const y = v.tanh();
+      y.backward();
+      assertEquals([y.data, v.grad], [expected, 0]);
+    }
+    assertStrictEquals(new Value(-0).tanh().data, -0);
+    assertEquals(new Value(1e-300).tanh().data, 1e-300); // expm1 keeps tiny inputs exact
+  });
+  await t.step("sigmoid", () => {
+    for (const [x, expected] of [[1000, 1], [-1000, 0], [0, 0.5]]) {
+      const v = new Value(x);
+      const y = v.sigmoid();
+      y.backward();
+      assertEquals(y.data, expected);
+      assert(Number.isFinite(v.grad));
+    }
+  });
+});
+
+Deno.test("Value's local derivatives at special points", async (t) => {
+  await t.step("relu sends nothing back at 0, as micrograd (out.data > 0)", () => {
+    const x = new Value(0);
+    x.relu().backward();
+    assertEquals(x.grad, 0);
+  });
+  await t.step("x ** 0 sends 0 back at x = 0, not NaN", () => {
+    const x = new Value(0);
+    const y = x.pow(0);
+    y.backward();
+    assertEquals([y.data, x.grad], [1, 0]);
+  });
+  await t.step("pow names its op as micrograd: **2, **-1, **0.5", () => {
+    const x = new Value(4);
+    assertEquals([x.pow(2).op, x.pow(-1).op, x.pow(0.5).op, x.pow(x).op], [
+      "**2",
+      "**-1",
+      "**0.5",
+      "**",
+    ]);
+  });
+});
+
+Deno.test("Value's derived ops compute as micrograd does, bit for bit", async (t) => {
+  await t.step("a / b is a * b**-1", () => {
+    // Python: 7 * 3**-1 == 2.333333333333333, while 7 / 3 == 2.3333333333333335
+    assertEquals(new Value(7).div(3).data, 2.333333333333333);
+    assertEquals(new Value(7).div(new Value(3)).data, 2.333333333333333);
+    assertEquals(Value.div(7, 3).data, 2.333333333333333);
+  });
+  await t.step("the graphs have micrograd's shape", () => {
+    const a = new Value(7, { label: "a" });
+    assertEquals(a.sub(2).children.map((v) => v.data), [7, -2]); // a + (-2)
+    assertEquals(a.neg().children.map((v) => v.data), [7, -1]); // a * -1
+    assertEquals(a.div(new Value(2)).children[1].op, "**-1"); // a * b**-1
+    assertEquals(a.div(4).children.map((v) => v.data), [7, 0.25]); // a * 4**-1
+  });
+});
+
+Deno.test("Value ops refuse operands that are not numbers or Values", async (t) => {
+  const bad: [unknown, string][] = [
+    ["2", 'string "2"'],
+    [undefined, "undefined"],
+    [null, "null"],
+    [{ data: 2 }, "an object (Object)"],
+    [[2], "an array of length 1"],
+    [2n, "bigint 2n"],
+    [true, "boolean true"],
+  ];
+  const a = new Value(3);
+  const ops: [string, (x: never) => unknown][] = [
+    ["add", (x) => a.add(x)],
+    ["sub", (x) => a.sub(x)],
+    ["mul", (x) => a.mul(x)],
+    ["div", (x) => a.div(x)],
+    ["pow", (x) => a.pow(x)],
+    ["add", (x) => Value.add(x, a)],
+    ["sub", (x) => Value.sub(x, a)],
+    ["mul", (x) => Value.mul(x, a)],
+    ["div", (x) => Value.div(x, a)],
+    ["pow", (x) => Value.pow(x, a)],
+  ];
+  for (const [method, op] of ops) {
+    await t.step(method, () => {
+      for (const [x, what] of bad) {
+        const before = snapshot(a);
+        const error = assertThrows(() => op(x as never), TypeError);
+        assertStringIncludes(error.message, `Cannot ${method}:`);
+        assertStringIncludes(error.message, `got ${what}`);
+        assertEquals(snapshot(a), before);
+      }
+      for (const x of [NaN, Infinity, -Infinity]) {
+        const error = assertThrows(() => op(x as never), RangeError);
+        assertStringIncludes(error.message, `Cannot ${method}:`);
+        assertStringIncludes(error.message, `got ${x}`);
+      }
+    });
+  }
+});
+
+Deno.test("Value refuses results that are not finite, changing nothing", async (t) => {
+  // A graph with gradients in it, which a failed op must leave as it was
+  const x = new Value(0.5, { label: "x" });
+  const loss = x.mul(x).add(x).tanh();
+  loss.backward();
+  const cases: [string, () => unknown, string[]][] = [
+    ["log of 0", () => new Value(0).log(), ["Cannot log", "got 0.0"]],
+    ["log of a negative", () => x.neg().log(), ["Cannot log", "got -0.5"]],
+    ["division by 0", () => x.div(0), ["Cannot div", "0.5 / 0"]],
+    ["division by a Value 0", () => x.div(new Value(0)), ["Cannot div", "0.5 / 0"]],
+    ["division overflowing", () => new Value(1e300).div(1e-300), ["Cannot div", "1e+300 / 1e-300"]],
+    ["exp overflowing", () => new Value(710).exp(), ["Cannot exp", "exp(710.0)"]],
+    ["add overflowing", () => new Value(1e308).add(1e308), ["Cannot add", "1e+308 + 1e+308"]],
+    ["sub overflowing", () => new Value(1e308).sub(-1e308), ["Cannot sub", "1e+308 - -1e+308"]],
+    ["mul overflowing", () => new Value(1e200).mul(1e200), ["Cannot mul", "1e+200 * 1e+200"]],
+    ["pow overflowing", () => new Value(10).pow(400), ["Cannot pow", "10.0 ** 400"]],
+    ["0 ** -1", () => new Value(0).pow(-1), ["Cannot pow", "0.0 ** -1"]],
+    ["negative base ** fraction", () => new Value(-8).pow(0.5), ["Cannot pow", "-8.0 ** 0.5"]],
+    ["Value exponent, base 0", () => new Value(0).pow(x), ["Cannot pow", "positive base"]],
+    ["Value exponent, negative base", () => x.neg().pow(x), ["Cannot pow", "-0.5"]],
+    ["Value.pow(-2, x)", () => Value.pow(-2, x), ["Cannot pow", "-2.0"]],
+  ];
+  for (const [name, op, parts] of cases) {
+    await t.step(name, () => {
+      const before = snapshot(loss);
+      const error = assertThrows(op, RangeError);
+      for (const part of parts) assertStringIncludes(error.message, part);
+      assertEquals(snapshot(loss), before);
+      assertEquals(topologicalSort(loss).length, 4);
+    });
+  }
+});
+
+Deno.test("new Value() checks its arguments", async (t) => {
+  await t.step("data", () => {
+    assertThrows(
+      () => new Value("1" as never),
+      TypeError,
+      'Cannot create Value: data must be a number, got string "1"',
+    );
+    assertThrows(() => new Value(undefined as never), TypeError, "got undefined");
+    assertThrows(() => new Value(NaN), RangeError, "got NaN");
+    assertThrows(() => new Value(-Infinity), RangeError, "got -Infinity");
+  });
+  await t.step("options", () => {
+    assertThrows(
+      () => new Value(1, null as never),
+      TypeError,
+      "options must be an object, got null",
+    );
+    assertThrows(
+      () => new Value(1, { lable: "a" } as never),
+      TypeError,
+      'Cannot create Value: the options are label, children, op, got "lable"',
+    );
+    assertThrows(
+      () => new Value(1, { label: 2 as never }),
+      TypeError,
+      "label must be a string, got 2",
+    );
+    assertThrows(() => new Value(1, { op: [] as never }), TypeError, "op must be a string");
+    assertThrows(
+      () => new Value(1, { children: [1] as never }),
+      TypeError,
+      "children must be an array of Values",
+    );
+    assertThrows(
+      () => new Value(1, { children: "ab" as never }),
+      TypeError,
+      "children must be an array of Values",
+    );
+  });
+  await t.step("a learner's own op", () => {
+    const a = new Value(1);
+    const v = new Value(2, { label: "v", children: [a], op: "double" });
+    assertEquals([v.label, v.children, v.op, v.grad], ["v", [a], "double", 0]);
+    v.backward(); // no _backward given: nothing flows
+    assertEquals(a.grad, 0);
+  });
+});
+
+Deno.test("Value.toString() and Deno.inspect() show Python's repr", () => {
+  // Python: repr of the lecture's Value, f"Value(data={self.data}, label={self.label})"
+  assertEquals(String(new Value(2, { label: "a" })), "Value(data=2.0, label=a)");
+  assertEquals(String(new Value(-8)), "Value(data=-8.0, label=)");
+  assertEquals(Deno.inspect(new Value(1e-5, { label: "x" })), "Value(data=1e-05, label=x)");
+  assertEquals(Deno.inspect([new Value(0.1)]), "[ Value(data=0.1, label=) ]");
+});
+
+Deno.test("Values from another copy of the module combine with these", async () => {
+  // A notebook cell that re-runs `import` under a new URL gets a second class
+  const copy: typeof import("../lib/value.ts") = await import("../lib/value.ts?copy=2");
+  const Other = copy.Value;
+  assert(Other !== Value);
+  const a = new Value(2);
+  const b = new Other(-3);
+  assertEquals(b instanceof Value, false); // so instanceof alone would refuse it
+  assert(isValue(b) && copy.isValue(a));
+  const c = a.mul(b).add(b).tanh(); // this module's ops on the other's values
+  const d = b.mul(a).add(a); // and the other's on this module's
+  c.backward();
+  const t = 1 - c.data ** 2;
+  assertAlmostEquals(a.grad, -3 * t, 1e-15);
+  assertAlmostEquals(b.grad, (2 + 1) * t, 1e-15);
+  d.backward();
+  assertAlmostEquals(a.grad, -3 * t - 3 + 1, 1e-15);
+  // sorts by either copy see every value: their visit stamps come from one shared counter
+  for (let i = 0; i < 3; i++) {
+    assertEquals(topologicalSort(c).length, 5);
+    assertEquals(copy.topologicalSort(c).length, 5);
+    assertEquals(copy.topologicalSort(d).length, 4);
+  }
+  assertEquals(Value.add(b, 1).data, -2);
+});
+
+Deno.test("topologicalSort() visits in micrograd's build_topo order", async (t) => {
+  // micrograd's recursive build_topo, written out to compare with
+  function buildTopo(root: Value): Value[] {
+    const topo: Value[] = [];
+    const visited = new Set<Value>();
+    const build = (v: Value) => {
+      if (visited.has(v)) return;
+      visited.add(v);
+      for (const child of v.children) build(child);
+      topo.push(v);
+    };
+    build(root);
+    return topo;
+  }
+  await t.step("on random graphs with shared values", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom("add", "mul", "tanh")), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (steps) => {
+          const values = [new Value(0.5), new Value(-0.25)];
+          for (const [i, j, op] of steps) {
+            const a = values[i % values.length];
+            const b = values[j % values.length];
+            values.push(op === "tanh" ? a.tanh() : op === "add" ? a.add(b) : a.mul(b));
+          }
+          const root = values[values.length - 1];
+          assertEquals(topologicalSort(root), buildTopo(root));
+        },
+      ),
+      { seed: 42 },
+    );
+  });
+  await t.step("refuses what is not a Value", () => {
+    assertThrows(
+      () => topologicalSort({ children: [] } as never),
+      TypeError,
+      "got an object (Object)",
+    );
+  });
+});
+
+Deno.test("isValue() tells Values from look-alikes", () => {
+  assert(isValue(new Value(1)));
+  for (const x of [1, "1", null, undefined, { data: 1, grad: 0, children: [] }]) {
+    assert(!isValue(x));
+  }
+});
