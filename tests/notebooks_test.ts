@@ -276,6 +276,36 @@ Deno.test("committed notebooks hold no ANSI colour codes, absolute paths or time
   }
 });
 
+// `deno fmt --check` flags every .ipynb file it has not itself written before, even when
+// formatting changes nothing (Deno 2.9.6), so `deno task ok` leaves notebooks out of it and this
+// test checks them instead: formatting a copy must not change a byte.
+Deno.test("committed notebooks are laid out as `deno fmt` lays them out", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const name of notebooks) {
+      const original = await Deno.readTextFile(new URL(name, notebooksDir));
+      await Deno.writeTextFile(`${dir}/${name}`, original);
+      const fmt = await new Deno.Command(Deno.execPath(), {
+        args: [
+          "fmt",
+          "--quiet",
+          "--config",
+          new URL("../deno.json", import.meta.url).pathname,
+          `${dir}/${name}`,
+        ],
+      }).output();
+      assert(fmt.success, `deno fmt failed on ${name}`);
+      assertEquals(
+        await Deno.readTextFile(`${dir}/${name}`),
+        original,
+        `${name} is not formatted: run \`deno fmt ${name}\``,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("every notebook uses the Deno kernelspec and imports ../mod.ts", () => {
   assert(notebooks.length > 0, "no notebooks found");
   for (const name of notebooks) {
