@@ -10,22 +10,8 @@ import {
 } from "@std/assert";
 import { drawDot, Graph, trace, Value } from "../mod.ts";
 import { readGraph } from "./_svg_graph.ts";
-
-/** The Day-2 graph L = (a * b + c) * f, with the grads the seed notebook sets by hand. */
-function day2(): Value {
-  const a = new Value(2.0, { label: "a" });
-  const b = new Value(-3.0, { label: "b" });
-  const c = new Value(10.0, { label: "c" });
-  const e = a.mul(b);
-  e.label = "e";
-  const d = e.add(c);
-  d.label = "d";
-  const f = new Value(-2.0, { label: "f" });
-  const L = d.mul(f);
-  L.label = "L";
-  [L.grad, f.grad, d.grad, c.grad, e.grad, a.grad, b.grad] = [1, 4, -2, -2, -2, 6, -4];
-  return L;
-}
+// The Day-2 graph L = (a * b + c) * f after backward(): the grads the seed notebook sets by hand.
+import { day2Graph as day2 } from "../tools/make_docs.ts";
 
 /** The graph cell 5 of the Python seed drew (native Graphviz 2.43, Python's draw_dot). */
 function pythonDay2(): ReturnType<typeof readGraph> {
