@@ -456,37 +456,36 @@ function escapeRecord(s: string): string {
     .replace(/^ | $| (?= )/g, "\u00a0");
 }
 
-// Graphviz, through @viz-js/viz: its WebAssembly is embedded in the module as a binary string,
-// which starts about four times faster than a compressed one. Imported on first use, so that
-// importing denograd without drawing costs nothing.
-type Viz = Awaited<ReturnType<typeof import("@viz-js/viz").instance>>;
-let viz: Promise<Viz> | undefined;
+// Graphviz compiled to WebAssembly (@hpcc-js/wasm-graphviz), imported and instantiated on first
+// use, so that importing denograd without drawing costs nothing.
+type Graphviz = import("@hpcc-js/wasm-graphviz").Graphviz;
+let graphviz: Promise<Graphviz> | undefined;
 
 /** Graphviz's WebAssembly instance, made on first use and shared after that. */
-function loadViz(): Promise<Viz> {
-  viz ??= import("@viz-js/viz").then((m) => m.instance()).catch((e) => {
-    viz = undefined; // let the next call try again
+function loadGraphviz(): Promise<Graphviz> {
+  graphviz ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load()).catch((e) => {
+    graphviz = undefined; // let the next call try again
     throw e;
   });
-  return viz;
+  return graphviz;
 }
 
 /** Lay `dot` out as SVG, sized in CSS pixels, shrinking to fit a page down to 60%. */
 async function layOut(dot: string): Promise<string> {
-  const graphviz = await loadViz();
-  let result;
+  const instance = await loadGraphviz();
+  let output: string;
   try {
-    result = graphviz.render(dot, { format: "svg" });
+    output = instance.dot(dot, "svg");
   } catch (e) {
-    // A crash inside Graphviz (a stack overflow, say) leaves its memory unusable: start afresh.
-    viz = undefined;
-    throw new Error(`Cannot render graph: Graphviz crashed: ${e}`, { cause: e });
+    // After an error (a syntax error, or a crash such as a stack overflow inside Graphviz) its
+    // memory may be unusable: the next drawing starts from a fresh instance.
+    graphviz = undefined;
+    (await import("@hpcc-js/wasm-graphviz")).Graphviz.unload();
+    throw new Error(`Cannot render graph: Graphviz failed: ${e instanceof Error ? e.message : e}`, {
+      cause: e,
+    });
   }
-  if (result.status !== "success") {
-    const why = result.errors.filter((e) => e.level !== "warning").map((e) => e.message);
-    throw new Error(`Cannot render graph: Graphviz failed: ${why.join("; ") || "unknown error"}`);
-  }
-  const svg = result.output.slice(result.output.indexOf("<svg"));
+  const svg = output.slice(output.indexOf("<svg"));
   return svg.replace(
     /^<svg width="([\d.]+)pt" height="([\d.]+)pt"/,
     (_, w, h) =>

@@ -297,7 +297,7 @@ Deno.test("a Graphviz error leaves Graphviz working for the next graph", async (
     async () => {
       const deep = "{".repeat(20_000) + "x" + "}".repeat(20_000);
       const crash = new Graph(`digraph { a [shape=record label="${deep}"] }`);
-      await assertRejects(() => crash.svg(), Error, "Cannot render graph: Graphviz crashed");
+      await assertRejects(() => crash.svg(), Error, "Cannot render graph: Graphviz failed");
       assertEquals(readGraph(await new Graph(good.dot).svg()), pythonDay2());
     },
   );
