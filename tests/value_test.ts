@@ -579,3 +579,21 @@ Deno.test("isValue() tells Values from look-alikes", () => {
     assert(!isValue(x));
   }
 });
+
+Deno.test("a learner's own op with three children backpropagates through its _backward", () => {
+  // out = a·b·c as one node, as a learner would add an op: d(out)/da = b·c, and so on.
+  const [a, b, c] = [new Value(2), new Value(-3), new Value(5)];
+  const out = new Value(a.data * b.data * c.data, { children: [a, b, c], op: "abc" });
+  out._backward = () => {
+    a.grad += b.data * c.data * out.grad;
+    b.grad += a.data * c.data * out.grad;
+    c.grad += a.data * b.data * out.grad;
+  };
+  const y = out.mul(2); // an ordinary op on top, so the sort walks through the custom node
+  y.backward();
+  assertEquals(out.children, [a, b, c]);
+  assertEquals(topologicalSort(y), [a, b, c, out, y.children[1], y]);
+  assertEquals([a.grad, b.grad, c.grad], [-30, 20, -12]); // 2·(b·c, a·c, a·b)
+  const again = new Value(1, { children: [a, a] });
+  assertEquals(again.children, [a, a]);
+});
