@@ -1,20 +1,25 @@
 /**
- * denograd: Karpathy's micrograd in TypeScript for Deno. A scalar autograd {@linkcode Value},
- * graphs drawn with Graphviz ({@linkcode drawDot}), for learning backpropagation in Jupyter
- * with the Deno kernel or in plain scripts.
+ * denograd: Karpathy's micrograd in TypeScript for Deno, for learning backpropagation in Jupyter
+ * (the Deno kernel) or in plain scripts. A scalar autograd {@linkcode Value}; graphs drawn with
+ * Graphviz compiled to WebAssembly ({@linkcode drawDot}); micrograd's nets ({@linkcode MLP});
+ * {@linkcode gradCheck}; Python's and NumPy's random numbers ({@linkcode random},
+ * {@linkcode RandomState}) and scikit-learn's {@linkcode makeMoons}, so results match the Python
+ * lectures digit for digit; and charts ({@linkcode plotLoss}, {@linkcode plotDecisionBoundary}).
  *
- * @example Backpropagate through a tanh neuron
+ * @example Train a tiny tanh neuron to output 0.5
  * ```ts
- * import { Value } from "./mod.ts";
+ * import { Neuron, random } from "./mod.ts";
  * import { assertAlmostEquals } from "@std/assert";
  *
- * const x = new Value(2, { label: "x" });
- * const w = new Value(-3, { label: "w" });
- * const b = new Value(6.8813735870195432, { label: "b" });
- * const o = x.mul(w).add(b).tanh();
- * o.backward();
- * assertAlmostEquals(o.data, Math.SQRT1_2);
- * assertAlmostEquals(w.grad, 1); // d(o)/d(w) = x · (1 - o²) = 2 · 0.5
+ * random.seed(1337);
+ * const neuron = new Neuron(2, { activation: "tanh" });
+ * for (let step = 0; step < 100; step++) {
+ *   const loss = neuron.forward([1, -2]).sub(0.5).pow(2); // squared error
+ *   neuron.zeroGrad();
+ *   loss.backward();
+ *   for (const p of neuron.parameters()) p.data -= 0.1 * p.grad;
+ * }
+ * assertAlmostEquals(neuron.forward([1, -2]).data, 0.5, 1e-3);
  * ```
  *
  * @module
