@@ -11,6 +11,7 @@
  * @module
  */
 import { describe, formatFixed } from "./_format.ts";
+import { checkOptions } from "./_options.ts";
 import { isValue, topologicalSort, type Value } from "./value.ts";
 
 /** The nodes and edges of a value's graph, as {@linkcode trace} returns them. */
@@ -385,26 +386,6 @@ const MAX_PNG_PIXELS = 32e6;
 /** Full-strength fills for positive and negative gradients (ColorBrewer RdBu), as RGB. */
 const POSITIVE = [67, 147, 195];
 const NEGATIVE = [214, 96, 77];
-
-/** `options` as a record, after checking it is an object with no keys outside `known`. */
-function checkOptions(
-  options: unknown,
-  known: readonly string[],
-  action: string,
-): Record<string, unknown> {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`Cannot ${action}: options must be an object, got ${describe(options)}`);
-  }
-  const unknown = Object.keys(options).filter((k) => !known.includes(k));
-  if (unknown.length > 0) {
-    throw new TypeError(
-      `Cannot ${action}: unknown option${unknown.length > 1 ? "s" : ""} ${
-        unknown.map((k) => JSON.stringify(k)).join(", ")
-      } (the options are ${known.join(", ")})`,
-    );
-  }
-  return options as Record<string, unknown>;
-}
 
 /** `value` if it is one of `allowed`, the first of them if it is `undefined`, else an error. */
 function checkChoice<T extends string>(

@@ -4,6 +4,7 @@
  * @module
  */
 import { describe } from "./_format.ts";
+import { checkOptions } from "./_options.ts";
 import { isValue, Value } from "./value.ts";
 
 /**
@@ -86,17 +87,7 @@ export function gradCheck(
     throw new TypeError(`Cannot check gradients: f must be a function, got ${describe(f)}`);
   }
   checkInputs(inputs);
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `Cannot check gradients: options must be an object, got ${describe(options)}`,
-    );
-  }
-  const unknown = Object.keys(options).find((key) => key !== "h" && key !== "floor");
-  if (unknown !== undefined) {
-    throw new TypeError(
-      `Cannot check gradients: the options are h, floor, got ${JSON.stringify(unknown)}`,
-    );
-  }
+  checkOptions(options, ["h", "floor"], "check gradients");
   const { h = 1e-6, floor = 1e-3 } = options;
   checkPositive(h, "h");
   checkPositive(floor, "floor");

@@ -5,6 +5,7 @@
  * @module
  */
 import { describe } from "./_format.ts";
+import { checkOptions } from "./_options.ts";
 import { random } from "./random.ts";
 import { isValue, Value } from "./value.ts";
 
@@ -192,7 +193,7 @@ export class Neuron extends Module {
    */
   constructor(nin: number, options: NeuronOptions = {}) {
     super();
-    const { activation, rng } = checkOptions(options, "Neuron");
+    const { activation, rng } = checkNetOptions(options, "Neuron");
     checkCount(nin, "nin", "Neuron");
     const w: Value[] = [];
     for (let i = 0; i < nin; i++) {
@@ -299,7 +300,7 @@ export class Layer extends Module {
    */
   constructor(nin: number, nout: number, options: NeuronOptions = {}) {
     super();
-    const { activation, rng } = checkOptions(options, "Layer");
+    const { activation, rng } = checkNetOptions(options, "Layer");
     checkCount(nin, "nin", "Layer");
     checkCount(nout, "nout", "Layer");
     const neurons: Neuron[] = [];
@@ -398,7 +399,7 @@ export class MLP extends Module {
    */
   constructor(nin: number, nouts: readonly number[], options: MLPOptions = {}) {
     super();
-    const { activation, rng } = checkOptions(options, "MLP");
+    const { activation, rng } = checkNetOptions(options, "MLP");
     const { outputActivation = "linear" } = options;
     checkActivation(outputActivation, "outputActivation", "MLP");
     checkCount(nin, "nin", "MLP");
@@ -506,24 +507,14 @@ export class MLP extends Module {
   }
 }
 
-function checkOptions(
+function checkNetOptions(
   options: MLPOptions,
   what: string,
 ): { activation: Activation; rng: Rng } {
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `Cannot create ${what}: options must be an object, got ${describe(options)}`,
-    );
-  }
   const known = what === "MLP" ? ["activation", "outputActivation", "rng"] : ["activation", "rng"];
-  const unknown = Object.keys(options).find((key) => !known.includes(key));
-  if (unknown !== undefined) {
-    throw new TypeError(
-      `Cannot create ${what}: the options are ${known.join(", ")}, got ${JSON.stringify(unknown)}${
-        unknown === "nonlin" ? ' (micrograd\'s nonlin=False is activation: "linear")' : ""
-      }`,
-    );
-  }
+  checkOptions(options, known, `create ${what}`, {
+    nonlin: `micrograd's nonlin=False is activation: "linear"`,
+  });
   const { activation = "relu", rng = random } = options;
   checkActivation(activation, "activation", what);
   if (typeof rng !== "object" || rng === null || typeof rng.uniform !== "function") {

@@ -4,6 +4,7 @@
  * @module
  */
 import { describe, formatRepr } from "./_format.ts";
+import { checkOptions } from "./_options.ts";
 
 /** Marks denograd values, so a value made by an earlier evaluation of this module still counts. */
 const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
@@ -114,17 +115,7 @@ export class Value {
     }
     this.data = data;
     if (options === undefined) return;
-    if (typeof options !== "object" || options === null || Array.isArray(options)) {
-      throw new TypeError(
-        `Cannot create Value: options must be an object, got ${describe(options)}`,
-      );
-    }
-    const unknown = Object.keys(options).find((key) => !OPTIONS.includes(key));
-    if (unknown !== undefined) {
-      throw new TypeError(
-        `Cannot create Value: the options are label, children, op, got ${JSON.stringify(unknown)}`,
-      );
-    }
+    checkOptions(options, OPTIONS, "create Value");
     const { label = "", children = [], op = "" } = options;
     if (typeof label !== "string") {
       throw new TypeError(`Cannot create Value: label must be a string, got ${describe(label)}`);

@@ -44,10 +44,24 @@ export async function jupyterMissing(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Execute every code cell of `path` in a fresh Deno kernel and return what each cell output. */
-export async function runNotebook(path: string): Promise<CellRun[]> {
+/** The notebooks in notebooks/, as paths from the project root (`notebooks/x.ipynb`), sorted. */
+export function listNotebooks(): string[] {
+  return [...Deno.readDirSync(new URL("../notebooks/", import.meta.url))]
+    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
+    .map((e) => `notebooks/${e.name}`)
+    .sort();
+}
+
+/**
+ * Execute every code cell of `path` in a fresh Deno kernel and return what each cell output.
+ * With `write`, the outputs are also stored in the notebook file (`deno task notebooks`).
+ */
+export async function runNotebook(
+  path: string,
+  { write = false }: { write?: boolean } = {},
+): Promise<CellRun[]> {
   const out = await new Deno.Command(PYTHON, {
-    args: [RUNNER, path],
+    args: [RUNNER, path, ...(write ? ["--write"] : [])],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

@@ -13,6 +13,7 @@ import {
 } from "@std/assert";
 import { drawDot, Value } from "../mod.ts";
 import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { listNotebooks } from "./_notebook.ts";
 import { type CellExpectation, fixtureExpectations, fixtureNotebook } from "./browser/fixture.ts";
 import {
   type CellReport,
@@ -242,14 +243,6 @@ async function waitForQuiet(page: Page): Promise<void> {
     const { outputs } = await page.evaluate(runState);
     if (outputs !== last) [last, since] = [outputs, Date.now()];
   }
-}
-
-/** The notebooks in notebooks/, as paths from the project root. */
-function listNotebooks(): string[] {
-  return [...Deno.readDirSync(new URL("notebooks/", root))]
-    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-    .map((e) => `notebooks/${e.name}`)
-    .sort();
 }
 
 interface NotebookJson {

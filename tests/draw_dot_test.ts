@@ -202,9 +202,14 @@ Deno.test("drawDot() refuses bad arguments before doing any work", async (t) => 
       "unknown key",
       { rankDir: "TB" },
       TypeError,
-      'unknown option "rankDir" (the options are rankdir, format, colorByGrad, maxNodes)',
+      'the options are rankdir, format, colorByGrad, maxNodes, got "rankDir"',
     ],
-    ["unknown keys", { a: 1, b: 2 }, TypeError, 'unknown options "a", "b"'],
+    [
+      "unknown keys",
+      { a: 1, b: 2 },
+      TypeError,
+      'the options are rankdir, format, colorByGrad, maxNodes, got "a"',
+    ],
     ["rankdir RL", { rankdir: "RL" }, RangeError, 'rankdir must be "LR" or "TB", got string "RL"'],
     ["rankdir number", { rankdir: 1 }, TypeError, 'rankdir must be "LR" or "TB", got 1'],
     [
@@ -257,7 +262,7 @@ Deno.test("Graph's constructor checks its arguments", () => {
   assertThrows(
     () => new Graph("digraph {}", { size: 1 } as never),
     TypeError,
-    'unknown option "size"',
+    'Cannot create Graph: the options are nodeCount, format, got "size"',
   );
   assertEquals(String(new Graph("digraph {}")), "Graph");
   assertEquals(String(new Graph("digraph {}", { nodeCount: 0 })), "Graph(0 nodes)");

@@ -1,13 +1,16 @@
 // Executes every notebook in notebooks/ through the real Deno Jupyter kernel and checks what it shows.
 import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
-import { type CellRun, jupyterMissing, type Output, runNotebook } from "./_notebook.ts";
+import {
+  type CellRun,
+  jupyterMissing,
+  listNotebooks,
+  type Output,
+  runNotebook,
+} from "./_notebook.ts";
 import { readGraph } from "./_svg_graph.ts";
 
 const notebooksDir = new URL("../notebooks/", import.meta.url);
-const notebooks = [...Deno.readDirSync(notebooksDir)]
-  .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-  .map((e) => e.name)
-  .sort();
+const notebooks = listNotebooks().map((path) => path.slice("notebooks/".length));
 
 const missing = await jupyterMissing();
 if (missing && Deno.env.get("CI") === "true") {

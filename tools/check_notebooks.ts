@@ -11,17 +11,16 @@
  *
  * @module
  */
+import { listNotebooks } from "../tests/_notebook.ts";
+
 const root = new URL("../", import.meta.url);
 const modUrl = new URL("mod.ts", root).href;
-const names = [...Deno.readDirSync(new URL("notebooks/", root))]
-  .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-  .map((e) => e.name)
-  .sort();
+const names = listNotebooks();
 
 const dir = await Deno.makeTempDir({ prefix: "denograd_notebooks_" });
 const files: string[] = [];
 for (const name of names) {
-  const nb = JSON.parse(await Deno.readTextFile(new URL(`notebooks/${name}`, root)));
+  const nb = JSON.parse(await Deno.readTextFile(new URL(name, root)));
   const cells: { cell_type: string; source: string | string[] }[] = nb.cells;
   const module = cells.flatMap((cell, index) => {
     if (cell.cell_type !== "code") return [];
@@ -30,7 +29,7 @@ for (const name of names) {
       .replace(/^(const|let) /gm, "var ");
     return [`// ${name}, cell ${index}\n${source}\n`];
   });
-  const file = `${dir}/${name.replace(/\.ipynb$/, "")}.ts`;
+  const file = `${dir}/${name.replace(/^notebooks\/|\.ipynb$/g, "")}.ts`;
   await Deno.writeTextFile(file, `export {};\n${module.join("\n")}`);
   files.push(file);
 }

@@ -7,23 +7,13 @@
  *
  * @module
  */
+import { listNotebooks, runNotebook } from "../tests/_notebook.ts";
+
 const root = new URL("../", import.meta.url);
-const names = Deno.args.length > 0 ? Deno.args : [...Deno.readDirSync(new URL("notebooks/", root))]
-  .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-  .map((e) => `notebooks/${e.name}`)
-  .sort();
+const names = Deno.args.length > 0 ? Deno.args : listNotebooks();
 
 for (const name of names) {
-  const path = new URL(name, root).pathname;
-  const run = await new Deno.Command("/usr/bin/python3", {
-    args: [new URL("tests/run_notebook.py", root).pathname, path, "--write"],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!run.success) throw new Error(`Cannot execute ${name}: the runner failed`);
-  const cells: { index: number; outputs: { output_type: string; evalue?: string }[] }[] =
-    JSON.parse(new TextDecoder().decode(run.stdout)).cells;
+  const cells = await runNotebook(new URL(name, root).pathname, { write: true });
   const error = cells.flatMap((c) => c.outputs).find((o) => o.output_type === "error");
   console.log(`${name}: ${cells.length} code cells${error ? `, ERROR: ${error.evalue}` : ""}`);
 }
