@@ -28,6 +28,7 @@ export * from "./lib/value.ts";
 export * from "./lib/nn.ts";
 export * from "./lib/grad_check.ts";
 export * from "./lib/draw_dot.ts";
+export * from "./lib/step_backward.ts";
 export * from "./lib/plot.ts";
 export * from "./lib/random.ts";
 export * from "./lib/datasets.ts";

@@ -11,7 +11,9 @@
  * @module
  */
 import { describe, formatFixed } from "./_format.ts";
-import { checkOptions } from "./_options.ts";
+import { checkBoolean, checkChoice, checkCount, checkOptions } from "./_check.ts";
+import { rasterise, saveImage, toBase64 } from "./_image.ts";
+import { checkGraphSize, checkMaxNodes, layOut, valueGraphDot } from "./_dot.ts";
 import { isValue, topologicalSort, type Value } from "./value.ts";
 
 /** The nodes and edges of a value's graph, as {@linkcode trace} returns them. */
@@ -81,7 +83,9 @@ export interface DrawDotOptions {
   colorByGrad?: boolean;
   /**
    * The most Graphviz nodes (a box per value plus an oval per op) to draw, default 5000:
-   * laying out more can take many seconds. `Infinity` draws any size.
+   * laying out more can take many seconds. `Infinity` draws any size. Depth has a limit of its
+   * own whatever `maxNodes` says: a graph more than 4000 Graphviz nodes deep (2000 ops in a row)
+   * is refused, as Graphviz's layout would run out of stack.
    */
   maxNodes?: number;
 }
@@ -144,21 +148,10 @@ export class Graph {
       throw new TypeError(`Cannot create Graph: dot must be a string, got ${describe(dot)}`);
     }
     const { nodeCount, format } = checkOptions(options, ["nodeCount", "format"], "create Graph");
-    if (nodeCount !== undefined) {
-      if (typeof nodeCount !== "number") {
-        throw new TypeError(
-          `Cannot create Graph: nodeCount must be a number, got ${describe(nodeCount)}`,
-        );
-      }
-      if (!Number.isSafeInteger(nodeCount) || nodeCount < 0) {
-        throw new RangeError(
-          `Cannot create Graph: nodeCount must be a whole number ≥ 0, got ${describe(nodeCount)}`,
-        );
-      }
-    }
+    if (nodeCount !== undefined) checkCount(nodeCount, "create Graph", "nodeCount");
     this.dot = dot;
     this.nodeCount = nodeCount as number | undefined;
-    this.format = checkChoice(format, "format", FORMATS, "create Graph");
+    this.format = checkChoice(format, "create Graph", "format", FORMATS);
   }
 
   /**
@@ -190,9 +183,10 @@ export class Graph {
 
   /**
    * Rasterise the SVG with resvg (WebAssembly) into a PNG, one pixel per CSS pixel, with
-   * DejaVu Sans Mono for the text. A picture of more than 32 million pixels is scaled down to
-   * about that many. The first call reads resvg's WebAssembly and the font from their npm packages,
-   * so it needs read access to Deno's npm cache (as Jupyter's kernel has).
+   * DejaVu Sans Mono for the text (DejaVu Sans for characters it lacks; CJK and colour emoji show
+   * as boxes). A picture of more than 32 million pixels is scaled down to about that many. The
+   * first call reads the fonts from their npm package, so it needs read access to that package's
+   * `ttf` folder in Deno's npm cache (Jupyter's kernel has it; the error names the folder).
    *
    * @returns The PNG file's bytes (a new array on every call).
    * @throws {Error} If Graphviz cannot lay out the DOT.
@@ -209,12 +203,16 @@ export class Graph {
   }
 
   /**
-   * Write the picture to a file, as SVG or PNG by the file's extension.
+   * Write the picture to a file, as SVG or PNG by the file's extension. An SVG needs write
+   * access to `path` only (a missing folder is reported before drawing where read access to it
+   * is granted too); a PNG needs read access to its fonts as well (see {@linkcode Graph.png}).
    *
    * @param path Where to write it: a path or `file:` URL ending in `.svg` or `.png`.
    * @throws {TypeError} If `path` is not a string or URL.
    * @throws {RangeError} If the extension is neither `.svg` nor `.png`.
    * @throws {Deno.errors.NotFound} If the folder does not exist.
+   * @throws {Deno.errors.NotCapable} If writing `path` (or, for a PNG, reading the fonts) is not
+   * permitted.
    * @example
    * ```ts
    * import { drawDot, Value } from "../mod.ts";
@@ -225,32 +223,8 @@ export class Graph {
    * await Deno.remove(dir, { recursive: true });
    * ```
    */
-  async save(path: string | URL): Promise<void> {
-    const file = typeof path === "string"
-      ? path
-      : path instanceof URL
-      ? decodeURI(path.pathname)
-      : undefined;
-    if (file === undefined) {
-      throw new TypeError(`Cannot save graph: path must be a string or URL, got ${describe(path)}`);
-    }
-    const ext = /\.(svg|png)$/i.exec(file)?.[1].toLowerCase();
-    if (ext === undefined) {
-      throw new RangeError(
-        `Cannot save graph: the file name must end in .svg or .png, got ${describe(file)}`,
-      );
-    }
-    const folder = file.includes("/") ? file.slice(0, file.lastIndexOf("/")) || "/" : ".";
-    const missing = () =>
-      new Deno.errors.NotFound(`Cannot save graph: folder "${folder}" does not exist`);
-    if (!(await isFolder(folder))) throw missing();
-    const bytes = ext === "png" ? await this.png() : new TextEncoder().encode(await this.svg());
-    try {
-      await Deno.writeFile(path, bytes);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw missing(); // removed meanwhile
-      throw e;
-    }
+  save(path: string | URL): Promise<void> {
+    return saveImage(path, "graph", this);
   }
 
   /**
@@ -265,6 +239,20 @@ export class Graph {
    */
   toString(): string {
     return this.nodeCount === undefined ? "Graph" : `Graph(${this.nodeCount} nodes)`;
+  }
+
+  /**
+   * How `console.log` and `Deno.inspect` show a graph: its text form, not its DOT text.
+   *
+   * @example
+   * ```ts
+   * import { drawDot, Value } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * assertEquals(Deno.inspect(drawDot(new Value(1).add(2))), "Graph(4 nodes)");
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 
   /**
@@ -305,7 +293,8 @@ export class Graph {
  * @throws {TypeError} If `root` is not a `Value`, `options` is not an object, an option has the
  * wrong type, or an option's name is unknown.
  * @throws {RangeError} If `rankdir` or `format` is not one of its values, `maxNodes` is not a
- * whole number ≥ 1 or `Infinity`, or the graph has more than `maxNodes` nodes.
+ * whole number ≥ 1 or `Infinity`, the graph has more than `maxNodes` nodes, or it is more than
+ * 4000 Graphviz nodes deep (2000 ops in a row), which Graphviz cannot lay out.
  * @example Draw e = a * b
  * ```ts
  * import { drawDot, Value } from "../mod.ts";
@@ -323,83 +312,32 @@ export function drawDot(root: Value, options: DrawDotOptions = {}): Graph {
     throw new TypeError(`Cannot draw: drawDot() takes a Value, got ${describe(root)}`);
   }
   const given = checkOptions(options, ["rankdir", "format", "colorByGrad", "maxNodes"], "draw");
-  const rankdir = checkChoice(given.rankdir, "rankdir", ["LR", "TB"] as const, "draw");
-  const format = checkChoice(given.format, "format", FORMATS, "draw");
-  const { colorByGrad = false, maxNodes = DEFAULT_MAX_NODES } = given;
-  if (typeof colorByGrad !== "boolean") {
-    throw new TypeError(`Cannot draw: colorByGrad must be a boolean, got ${describe(colorByGrad)}`);
-  }
-  if (typeof maxNodes !== "number") {
-    throw new TypeError(`Cannot draw: maxNodes must be a number, got ${describe(maxNodes)}`);
-  }
-  if (!(maxNodes === Infinity || (Number.isSafeInteger(maxNodes) && maxNodes >= 1))) {
-    throw new RangeError(
-      `Cannot draw: maxNodes must be a whole number ≥ 1 or Infinity, got ${describe(maxNodes)}`,
-    );
-  }
+  const rankdir = checkChoice(given.rankdir, "draw", "rankdir", ["LR", "TB"] as const);
+  const format = checkChoice(given.format, "draw", "format", FORMATS);
+  const { colorByGrad = false } = given;
+  checkBoolean(colorByGrad, "draw", "colorByGrad");
+  const maxNodes = checkMaxNodes(given.maxNodes, "draw");
 
-  const { nodes, edges } = trace(root);
-  let count = nodes.length;
-  for (const v of nodes) if (v.op) count++;
-  if (count > maxNodes) {
-    throw new RangeError(
-      `Cannot draw: the graph has ${count} Graphviz nodes, more than maxNodes ${maxNodes}, ` +
-        `and could take long to lay out; to draw it anyway, pass { maxNodes: Infinity }`,
-    );
-  }
-
-  const id = new Map<Value, string>();
-  for (let i = 0; i < nodes.length; i++) id.set(nodes[i], `n${i}`);
+  const { nodes } = trace(root);
+  const count = checkGraphSize(nodes, maxNodes, "draw");
   let maxGrad = 0;
   if (colorByGrad) {
     for (const v of nodes) {
       if (Number.isFinite(v.grad)) maxGrad = Math.max(maxGrad, Math.abs(v.grad));
     }
   }
-  const lines = [
-    "digraph {",
-    `\tgraph [rankdir=${rankdir}${count > FAST_LAYOUT_NODES ? " nslimit=0.05" : ""}]`,
-    `\tnode [fontname=Courier]`,
-  ];
-  for (const v of nodes) {
-    const uid = id.get(v)!;
-    const label = `{ ${escapeRecord(v.label)} | data ${formatFixed(v.data, 4)} | grad ${
-      formatFixed(v.grad, 4)
-    } }`;
-    const fill = colorByGrad ? ` style=filled fillcolor="${gradColor(v.grad, maxGrad)}"` : "";
-    lines.push(`\t${uid} [label="${label}" shape=record${fill}]`);
-    if (v.op) lines.push(`\t${uid}_op [label="${escapeText(v.op)}"]`, `\t${uid}_op -> ${uid}`);
-  }
-  for (const [child, parent] of edges) lines.push(`\t${id.get(child)} -> ${id.get(parent)}_op`);
-  lines.push("}");
-  return new Graph(lines.join("\n") + "\n", { nodeCount: count, format });
+  const dot = valueGraphDot(nodes, count, {
+    rankdir,
+    fields: (v) => [v.label, `data ${formatFixed(v.data, 4)}`, `grad ${formatFixed(v.grad, 4)}`],
+    record: (v) => colorByGrad ? ` style=filled fillcolor="${gradColor(v.grad, maxGrad)}"` : "",
+  });
+  return new Graph(dot, { nodeCount: count, format });
 }
 
 const FORMATS = ["svg", "png"] as const;
-const DEFAULT_MAX_NODES = 5000;
-/** In a page, a graph shrinks to fit down to this scale (14px text at 8.4px), then scrolls. */
-const MIN_SCALE = 0.6;
-/** Above this many nodes, Graphviz's placement pass is cut short (`nslimit`) to halve the time. */
-const FAST_LAYOUT_NODES = 1000;
-/** Bigger PNGs are scaled down to this many pixels (4 bytes each while drawing). */
-const MAX_PNG_PIXELS = 32e6;
 /** Full-strength fills for positive and negative gradients (ColorBrewer RdBu), as RGB. */
 const POSITIVE = [67, 147, 195];
 const NEGATIVE = [214, 96, 77];
-
-/** `value` if it is one of `allowed`, the first of them if it is `undefined`, else an error. */
-function checkChoice<T extends string>(
-  value: unknown,
-  name: string,
-  allowed: readonly T[],
-  action: string,
-): T {
-  if (value === undefined) return allowed[0];
-  if (allowed.includes(value as T)) return value as T;
-  const list = allowed.map((a) => `"${a}"`).join(" or ");
-  const ErrorClass = typeof value === "string" ? RangeError : TypeError;
-  throw new ErrorClass(`Cannot ${action}: ${name} must be ${list}, got ${describe(value)}`);
-}
 
 /** A fill for a value's box: white at 0, shading to full colour as |grad| reaches `maxGrad`. */
 function gradColor(grad: number, maxGrad: number): string {
@@ -408,136 +346,4 @@ function gradColor(grad: number, maxGrad: number): string {
   const full = grad < 0 ? NEGATIVE : POSITIVE;
   return "#" + full.map((c) => Math.round(255 + (c - 255) * strength).toString(16).padStart(2, "0"))
     .join("");
-}
-
-/**
- * Text for inside a double-quoted DOT string, shown as is: `&` would start an entity,
- * `"` would end the string, `\` would start an escape such as `\N` (the node's name). Control
- * characters, which XML forbids, are shown as their Unicode pictures (␀, ␁, …).
- */
-function escapeText(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/[\\"]/g, (c) => "\\" + c).replace(/\r?\n|\r/g, "\\n")
-    .replace(/\t/g, " ").replace(CONTROL, controlPicture);
-}
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x1f\x7f]/g;
-
-/** A control character's Unicode picture: U+2400 + its code, and U+2421 for DEL. */
-function controlPicture(c: string): string {
-  return String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0));
-}
-
-/**
- * Text for one field of a record label: as {@linkcode escapeText}, and `{ } | < >`, which
- * would split the record, escaped too. Graphviz trims and collapses spaces in record fields,
- * so runs of spaces and spaces at the ends become no-break spaces.
- */
-function escapeRecord(s: string): string {
-  return escapeText(s).replace(/[{}|<>]/g, (c) => "\\" + c)
-    .replace(/^ | $| (?= )/g, "\u00a0");
-}
-
-// Graphviz compiled to WebAssembly (@hpcc-js/wasm-graphviz), imported and instantiated on first
-// use, so that importing denograd without drawing costs nothing.
-type Graphviz = import("@hpcc-js/wasm-graphviz").Graphviz;
-let graphviz: Promise<Graphviz> | undefined;
-
-/** Graphviz's WebAssembly instance, made on first use and shared after that. */
-function loadGraphviz(): Promise<Graphviz> {
-  graphviz ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load()).catch((e) => {
-    graphviz = undefined; // let the next call try again
-    throw e;
-  });
-  return graphviz;
-}
-
-/** Lay `dot` out as SVG, sized in CSS pixels, shrinking to fit a page down to 60%. */
-async function layOut(dot: string): Promise<string> {
-  const instance = await loadGraphviz();
-  let output: string;
-  try {
-    output = instance.dot(dot, "svg");
-  } catch (e) {
-    // After an error (a syntax error, or a crash such as a stack overflow inside Graphviz) its
-    // memory may be unusable: the next drawing starts from a fresh instance.
-    graphviz = undefined;
-    (await import("@hpcc-js/wasm-graphviz")).Graphviz.unload();
-    throw new Error(`Cannot render graph: Graphviz failed: ${e instanceof Error ? e.message : e}`, {
-      cause: e,
-    });
-  }
-  const svg = output.slice(output.indexOf("<svg"));
-  return svg.replace(
-    /^<svg width="([\d.]+)pt" height="([\d.]+)pt"/,
-    (_, w, h) =>
-      `<svg width="${w}px" height="${h}px" ` +
-      `style="max-width:100%;min-width:${Math.round(MIN_SCALE * Number(w))}px;height:auto"`,
-  );
-}
-
-// resvg for PNGs, with its WebAssembly and a font read from their npm packages on first use.
-type Resvg = typeof import("@resvg/resvg-wasm").Resvg;
-let resvg: Promise<{ Resvg: Resvg; font: Uint8Array }> | undefined;
-
-function loadResvg(): Promise<{ Resvg: Resvg; font: Uint8Array }> {
-  resvg ??= (async () => {
-    const [{ initWasm, Resvg }] = await Promise.all([
-      import("@resvg/resvg-wasm"),
-      import("dejavu-fonts-ttf/package.json", { with: { type: "json" } }), // fetches the package
-    ]);
-    const [wasm, font] = await Promise.all([
-      Deno.readFile(new URL(import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm"))),
-      Deno.readFile(new URL(import.meta.resolve("dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf"))),
-    ]);
-    await initWasm(wasm);
-    return { Resvg, font };
-  })().catch((e) => {
-    resvg = undefined;
-    throw e;
-  });
-  return resvg;
-}
-
-/** The PNG of `svg` at one pixel per CSS pixel, scaled down past {@linkcode MAX_PNG_PIXELS}. */
-async function rasterise(svg: string): Promise<Uint8Array> {
-  const { Resvg, font } = await loadResvg();
-  const [, w, h] = /^<svg width="([\d.]+)px" height="([\d.]+)px"/.exec(svg) ?? [0, 1, 1];
-  const zoom = Math.min(1, Math.sqrt(MAX_PNG_PIXELS / (Number(w) * Number(h))));
-  const renderer = new Resvg(svg, {
-    fitTo: { mode: "zoom", value: zoom },
-    font: {
-      fontBuffers: [font],
-      defaultFontFamily: "DejaVu Sans Mono",
-      monospaceFamily: "DejaVu Sans Mono",
-    },
-  });
-  try {
-    const image = renderer.render();
-    try {
-      return image.asPng();
-    } finally {
-      image.free();
-    }
-  } finally {
-    renderer.free();
-  }
-}
-
-/** Base64 of `bytes`, in chunks small enough for `String.fromCharCode`'s argument list. */
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
-/** Whether `path` is an existing folder. */
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
-  }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { describe } from "./_format.ts";
-import { checkOptions } from "./_options.ts";
+import { checkFinite, checkOptions, checkPositive } from "./_check.ts";
 import { isValue, Value } from "./value.ts";
 
 /**
@@ -87,10 +87,9 @@ export function gradCheck(
     throw new TypeError(`Cannot check gradients: f must be a function, got ${describe(f)}`);
   }
   checkInputs(inputs);
-  checkOptions(options, ["h", "floor"], "check gradients");
-  const { h = 1e-6, floor = 1e-3 } = options;
-  checkPositive(h, "h");
-  checkPositive(floor, "floor");
+  const given = checkOptions(options, ["h", "floor"], ACTION);
+  const h = given.h === undefined ? 1e-6 : checkPositive(given.h, ACTION, "h");
+  const floor = given.floor === undefined ? 1e-3 : checkPositive(given.floor, ACTION, "floor");
 
   const run = (xs: readonly number[]) => {
     const leaves = xs.map((x, i) => new Value(x, { label: `x${i}` }));
@@ -129,25 +128,7 @@ function checkInputs(inputs: readonly number[]): void {
   if (inputs.length === 0) {
     throw new RangeError("Cannot check gradients: inputs must have at least one number, got []");
   }
-  inputs.forEach((x: unknown, i) => {
-    if (typeof x !== "number") {
-      throw new TypeError(
-        `Cannot check gradients: inputs[${i}] must be a number, got ${describe(x)}`,
-      );
-    }
-    if (!Number.isFinite(x)) {
-      throw new RangeError(`Cannot check gradients: inputs[${i}] must be finite, got ${x}`);
-    }
-  });
+  inputs.forEach((x: unknown, i) => checkFinite(x, ACTION, `inputs[${i}]`));
 }
 
-function checkPositive(x: unknown, name: string): void {
-  if (typeof x !== "number") {
-    throw new TypeError(`Cannot check gradients: ${name} must be a number, got ${describe(x)}`);
-  }
-  if (!(x > 0) || x === Infinity) {
-    throw new RangeError(
-      `Cannot check gradients: ${name} must be positive and finite, got ${describe(x)}`,
-    );
-  }
-}
+const ACTION = "check gradients";

@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from "./_format.ts";
-import { checkOptions } from "./_options.ts";
+import { checkOptions } from "./_check.ts";
 import { random } from "./random.ts";
 import { isValue, Value } from "./value.ts";
 

@@ -1,13 +1,16 @@
 /**
- * Plots for notebooks: a loss curve ({@linkcode plotLoss}), a classifier's decision boundary
+ * Plots for notebooks: a line through points, as matplotlib's `plt.plot(xs, ys)`
+ * ({@linkcode plotLine}) or a function's graph ({@linkcode plotFunction}), a loss curve ({@linkcode plotLoss}), a classifier's decision boundary
  * ({@linkcode plotDecisionBoundary}, as in micrograd's `demo.ipynb`) and a 2-D dataset
  * ({@linkcode plotPoints}). Each is a Vega-Lite chart rendered to SVG by Vega, headless: no
  * browser, DOM or canvas, and the same input always gives the same bytes.
  *
  * @module
  */
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@6.5.0";
 import { describe } from "./_format.ts";
+import { checkFinite, checkOptions, checkPositive, checkString } from "./_check.ts";
+import { rasterise, saveImage } from "./_image.ts";
 
 /** Options every plot takes. */
 export interface PlotOptions {
@@ -17,6 +20,14 @@ export interface PlotOptions {
   width?: number;
   /** Height of the whole picture in pixels, axes included (default 400). */
   height?: number;
+}
+
+/** Options of {@linkcode plotLine}. */
+export interface LineOptions extends PlotOptions {
+  /** The x axis's title (default `"x"`), matplotlib's `plt.xlabel`. */
+  xLabel?: string;
+  /** The y axis's title (default `"y"`), matplotlib's `plt.ylabel`. */
+  yLabel?: string;
 }
 
 /** Options of {@linkcode plotDecisionBoundary}. */
@@ -72,17 +83,65 @@ export class Chart {
   }
 
   /**
-   * Write the SVG to a file.
+   * Rasterise the SVG with resvg (WebAssembly) into a PNG, one pixel per SVG pixel, with
+   * DejaVu Sans for the text. The first call reads the fonts from their npm package, so it
+   * needs read access to that package's `ttf` folder in Deno's npm cache (the error says which).
    *
-   * @param path Where to write it, such as `out/loss.svg`.
+   * @returns The PNG file's bytes.
+   * @throws {Deno.errors.NotCapable} If the fonts cannot be read for want of permission.
+   * @example
+   * ```ts
+   * import { plotLoss } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * const png = await plotLoss([3, 2, 1]).png();
+   * assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+   * ```
    */
-  async save(path: string): Promise<void> {
-    await Deno.writeTextFile(path, await this.svg());
+  async png(): Promise<Uint8Array> {
+    return rasterise(await this.svg());
+  }
+
+  /**
+   * Write the picture to a file, as SVG or PNG by the file's extension. An SVG needs write
+   * access to `path` only; a PNG needs read access to its fonts too (see {@linkcode Chart.png}).
+   *
+   * @param path Where to write it: a path or `file:` URL ending in `.svg` or `.png`, such as
+   * `out/loss.svg`.
+   * @throws {TypeError} If `path` is not a string or URL.
+   * @throws {RangeError} If the extension is neither `.svg` nor `.png`.
+   * @throws {Deno.errors.NotFound} If the folder does not exist.
+   * @example
+   * ```ts
+   * import { plotLoss } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * const dir = await Deno.makeTempDir();
+   * await plotLoss([3, 2, 1]).save(`${dir}/loss.png`);
+   * const png = await Deno.readFile(`${dir}/loss.png`);
+   * assertEquals([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
+  save(path: string | URL): Promise<void> {
+    return saveImage(path, "chart", this);
   }
 
   /** A short text form: `Chart(loss over 100 steps)`. */
   toString(): string {
     return `Chart(${this.description})`;
+  }
+
+  /**
+   * How `console.log` and `Deno.inspect` show a chart: its text form, not its spec.
+   *
+   * @example
+   * ```ts
+   * import { plotLoss } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * assertEquals(Deno.inspect(plotLoss([3, 2, 1])), "Chart(loss over 3 steps)");
+   * ```
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 
   /** What Deno's Jupyter kernel shows: the SVG, with text for front ends without SVG. */
@@ -119,8 +178,8 @@ export function plotLoss(losses: number[], options: PlotOptions = {}): Chart {
   if (losses.length === 0) {
     throw new RangeError(`Cannot ${action}: there are no losses, got an array of length 0`);
   }
-  losses.forEach((loss, i) => checkFinite(loss, `losses[${i}]`, action));
-  const layout = checkOptions(options, action);
+  losses.forEach((loss, i) => checkFinite(loss, action, `losses[${i}]`));
+  const layout = layoutOf(options, action);
   const n = losses.length;
   const [lo, hi] = extent(losses);
   // a flat curve leaves Vega no y range to spread: draw it against 0 instead
@@ -144,6 +203,158 @@ export function plotLoss(losses: number[], options: PlotOptions = {}): Chart {
     },
   };
   return new Chart(spec, `loss over ${n} step${n === 1 ? "" : "s"}`);
+}
+
+/**
+ * A line through the points `(xs[i], ys[i])`, joined in the order given, as matplotlib's
+ * `plt.plot(xs, ys)` draws it, on a grid. To plot a function over evenly spaced xs, as the
+ * lecture's `plt.plot(xs, f(xs))` over `np.arange(-5, 5, 0.25)`, {@linkcode plotFunction}
+ * makes the xs for you; here `plotLine(xs, xs.map(f))` does the same with xs you made.
+ *
+ * @param xs The points' x coordinates, finite numbers.
+ * @param ys Their y coordinates, one per x, finite numbers.
+ * @param options A title, the axes' titles (`xLabel`, `yLabel`) and the picture's size.
+ * @returns The chart, which Jupyter displays as SVG.
+ * @throws {TypeError} If `xs` or `ys` is not an array of numbers, or an option has the wrong
+ * type or an unknown name.
+ * @throws {RangeError} If `xs` is empty, `ys` has a different length, a coordinate is not
+ * finite, or a size is not positive.
+ * @example Plot a parabola
+ * ```ts
+ * import { plotLine } from "../mod.ts";
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * const xs = [-2, -1, 0, 1, 2];
+ * const chart = plotLine(xs, xs.map((x) => x ** 2), { title: "x²" });
+ * assertEquals(chart.toString(), "Chart(line through 5 points)");
+ * assertStringIncludes(await chart.svg(), ">x²</text>");
+ * ```
+ */
+export function plotLine(xs: number[], ys: number[], options: LineOptions = {}): Chart {
+  const action = "plot line";
+  for (const [name, values] of [["xs", xs], ["ys", ys]] as const) {
+    if (!Array.isArray(values)) {
+      throw new TypeError(
+        `Cannot ${action}: ${name} must be an array of numbers, got ${describe(values)}`,
+      );
+    }
+  }
+  if (xs.length === 0) {
+    throw new RangeError(`Cannot ${action}: xs must not be empty, got an array of length 0`);
+  }
+  if (ys.length !== xs.length) {
+    throw new RangeError(
+      `Cannot ${action}: ys must have one number for each of the ${xs.length} xs, got ${
+        describe(ys)
+      }`,
+    );
+  }
+  xs.forEach((x, i) => checkFinite(x, action, `xs[${i}]`));
+  ys.forEach((y, i) => checkFinite(y, action, `ys[${i}]`));
+  return lineChart(xs, ys, options, action);
+}
+
+/** Options of {@linkcode plotFunction}: where to evaluate the function, and the line's options. */
+export interface FunctionOptions extends LineOptions {
+  /** The first x. */
+  from: number;
+  /** Where the xs stop: every x is below it, as with `np.arange`. */
+  to: number;
+  /** The spacing between one x and the next. */
+  step: number;
+}
+
+/**
+ * A function's graph: `f` evaluated at `np.arange(from, to, step)`'s numbers (the same numbers
+ * as numpy's, bit for bit, `to` left out) and joined by a line. The lecture's
+ * `xs = np.arange(-5, 5, 0.25); plt.plot(xs, f(xs))` is
+ * `plotFunction(f, { from: -5, to: 5, step: 0.25 })`; {@linkcode plotLine} takes the points
+ * themselves.
+ *
+ * @param f The function, called once per x, in order: a number in, a number out.
+ * @param options The xs (`from`, `to`, `step`), a title, the axes' titles and the picture's size.
+ * @returns The chart, which Jupyter displays as SVG.
+ * @throws {TypeError} If `f` is not a function or returns something not a number, or an option
+ * is missing or has the wrong type or an unknown name.
+ * @throws {RangeError} If `from` or `to` is not finite, `step` is not positive, `to` is not
+ * above `from`, the xs would be more than 10,000, `f` returns a number that is not finite, or a
+ * size is not positive.
+ * @example Plot the lecture's parabola
+ * ```ts
+ * import { plotFunction } from "../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ * const f = (x: number) => 3 * x ** 2 - 4 * x + 5;
+ * const chart = plotFunction(f, { from: -5, to: 5, step: 0.25 });
+ * assertEquals(chart.toString(), "Chart(line through 40 points)");
+ * ```
+ */
+export function plotFunction(f: (x: number) => number, options: FunctionOptions): Chart {
+  const action = "plot function";
+  if (typeof f !== "function") {
+    throw new TypeError(
+      `Cannot ${action}: plotFunction() takes a function x => y, got ${describe(f)}`,
+    );
+  }
+  const { from, to, step, ...line } = checkOptions(
+    options,
+    ["from", "to", "step", "title", "width", "height", ...LINE_OPTIONS],
+    action,
+  );
+  checkFinite(from, action, "from");
+  checkFinite(to, action, "to");
+  checkPositive(step, action, "step");
+  const [start, stop, spacing] = [from, to, step] as number[];
+  const n = arangeLength(start, stop, spacing);
+  if (n === 0) {
+    throw new RangeError(`Cannot ${action}: to must be above from (${start}), got ${stop}`);
+  }
+  if (n > MAX_FUNCTION_POINTS) {
+    throw new RangeError(
+      `Cannot ${action}: step makes ${n} points from ${start} to ${stop}, more than ${MAX_FUNCTION_POINTS}, got ${spacing}`,
+    );
+  }
+  const xs = arange(start, spacing, n);
+  const ys = xs.map((x) => {
+    const y = f(x);
+    if (typeof y !== "number") {
+      throw new TypeError(
+        `Cannot ${action}: f must return a number, got ${describe(y)} from f(${x})`,
+      );
+    }
+    if (!Number.isFinite(y)) {
+      throw new RangeError(
+        `Cannot ${action}: f must return a finite number, got ${y} from f(${x})`,
+      );
+    }
+    return y;
+  });
+  return lineChart(xs, ys, line, action);
+}
+
+/** The options a line takes beyond every plot's. */
+const LINE_OPTIONS = ["xLabel", "yLabel"] as const;
+/** The most points {@linkcode plotFunction} evaluates (a line of 10,000 points is 0.3 MB of SVG). */
+const MAX_FUNCTION_POINTS = 10_000;
+
+/** The line chart through checked points, after checking its options. */
+function lineChart(xs: number[], ys: number[], options: LineOptions, action: string): Chart {
+  const layout = layoutOf(options, action, LINE_OPTIONS);
+  const { xLabel = "x", yLabel = "y" } = options;
+  checkString(xLabel, action, "xLabel");
+  checkString(yLabel, action, "yLabel");
+  const n = xs.length;
+  const spec = {
+    ...layout,
+    data: { values: xs.map((x, i) => ({ i, x, y: ys[i] })) },
+    // a dot per point while there are few, so that even a single point shows
+    mark: { type: "line", point: n <= 20 },
+    encoding: {
+      x: { field: "x", type: "quantitative", title: xLabel, scale: { zero: false } },
+      y: { field: "y", type: "quantitative", title: yLabel, scale: { zero: false } },
+      // joined in the order given, as plt.plot does, not sorted by x
+      order: { field: "i", type: "quantitative" },
+    },
+  };
+  return new Chart(spec, `line through ${n} point${n === 1 ? "" : "s"}`);
 }
 
 /**
@@ -189,16 +400,8 @@ export function plotDecisionBoundary(
     );
   }
   const { X, labels } = checkPoints(points, action);
-  const layout = checkOptions(options, action);
-  const { step = 0.25 } = options;
-  if (typeof step !== "number") {
-    throw new TypeError(`Cannot ${action}: step must be a number, got ${describe(step)}`);
-  }
-  if (!(step > 0 && step < Infinity)) {
-    throw new RangeError(
-      `Cannot ${action}: step must be positive and finite, got ${describe(step)}`,
-    );
-  }
+  const layout = layoutOf(options, action, ["step"]);
+  const step = options.step === undefined ? 0.25 : checkPositive(options.step, action, "step");
   const [xMin, xMax] = extent(X.map((p) => p[0]));
   const [yMin, yMax] = extent(X.map((p) => p[1]));
   const columns = arangeLength(xMin - 1, xMax + 1, step);
@@ -283,7 +486,7 @@ export function plotDecisionBoundary(
 export function plotPoints(points: Points, options: PlotOptions = {}): Chart {
   const action = "plot points";
   const { X, labels } = checkPoints(points, action);
-  const layout = checkOptions(options, action);
+  const layout = layoutOf(options, action);
   const spec = { ...layout, ...pointLayer(X, labels) };
   return new Chart(spec, `${X.length} point${X.length === 1 ? "" : "s"}`);
 }
@@ -309,27 +512,20 @@ function pointLayer(X: number[][], labels: number[]): Record<string, unknown> {
   };
 }
 
-/** The spec's top-level layout from validated options. */
-function checkOptions(options: PlotOptions, action: string): Record<string, unknown> & {
-  config: Record<string, unknown>;
-} {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Cannot ${action}: options must be an object, got ${describe(options)}`);
-  }
-  const { title, width = 500, height = 400 } = options;
-  if (title !== undefined && typeof title !== "string") {
-    throw new TypeError(`Cannot ${action}: title must be a string, got ${describe(title)}`);
-  }
-  for (const [name, size] of [["width", width], ["height", height]] as const) {
-    if (typeof size !== "number") {
-      throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${describe(size)}`);
-    }
-    if (!(size > 0 && size < Infinity)) {
-      throw new RangeError(
-        `Cannot ${action}: ${name} must be positive and finite, got ${describe(size)}`,
-      );
-    }
-  }
+/**
+ * The spec's top-level layout from checked options: `title`, `width`, `height`, and the plot's
+ * own keys (`more`, checked by the caller); any other key is a `TypeError`.
+ */
+function layoutOf(
+  options: PlotOptions,
+  action: string,
+  more: readonly string[] = [],
+): Record<string, unknown> & { config: Record<string, unknown> } {
+  const given = checkOptions(options, ["title", "width", "height", ...more], action);
+  const { title, width = 500, height = 400 } = given;
+  if (title !== undefined) checkString(title, action, "title");
+  checkPositive(width, action, "width");
+  checkPositive(height, action, "height");
   return {
     ...(title ? { title } : {}),
     width,
@@ -369,8 +565,8 @@ function checkPoints(points: Points, action: string): { X: number[][]; labels: n
         `Cannot ${action}: points.X[${i}] must be an [x, y] pair, got ${describe(p)}`,
       );
     }
-    checkFinite(p[0], `points.X[${i}][0]`, action);
-    checkFinite(p[1], `points.X[${i}][1]`, action);
+    checkFinite(p[0], action, `points.X[${i}][0]`);
+    checkFinite(p[1], action, `points.X[${i}][1]`);
   });
   if (!Array.isArray(y)) {
     throw new TypeError(
@@ -409,16 +605,6 @@ function checkPoints(points: Points, action: string): { X: number[][]; labels: n
   return { X, labels: y.map((label) => (label === 1 ? 1 : 0)) };
 }
 
-/** Throws unless `x` is a finite number; `name` says which input it is. */
-function checkFinite(x: unknown, name: string, action: string): void {
-  if (typeof x !== "number") {
-    throw new TypeError(`Cannot ${action}: ${name} must be a number, got ${describe(x)}`);
-  }
-  if (!Number.isFinite(x)) {
-    throw new RangeError(`Cannot ${action}: ${name} must be finite, got ${describe(x)}`);
-  }
-}
-
 /** The smallest and largest of `values` (without spreading them into `Math.min`'s arguments). */
 function extent(values: number[]): [number, number] {
   let min = Infinity, max = -Infinity;
@@ -445,12 +631,17 @@ function arange(start: number, step: number, length: number): number[] {
   return Array.from({ length }, (_, i) => (i === 0 ? start : i === 1 ? second : start + i * delta));
 }
 
-type VegaModules = { vega: typeof import("vega"); vegaLite: typeof import("vega-lite") };
+type VegaModules = {
+  vega: typeof import("npm:vega@6.4.0");
+  vegaLite: typeof import("npm:vega-lite@6.5.0");
+};
 let modules: Promise<VegaModules> | undefined;
 
 /** Vega and Vega-Lite, imported on first use (importing denograd alone need not load them). */
 function loadVega(): Promise<VegaModules> {
-  modules ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vegaLite]) => ({
+  modules ??= Promise.all([import("npm:vega@6.4.0"), import("npm:vega-lite@6.5.0")]).then((
+    [vega, vegaLite],
+  ) => ({
     vega,
     vegaLite,
   })).catch((e) => {

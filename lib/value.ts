@@ -4,23 +4,102 @@
  * @module
  */
 import { describe, formatRepr } from "./_format.ts";
-import { checkOptions } from "./_options.ts";
+import { checkOptions } from "./_check.ts";
 
 /** Marks denograd values, so a value made by an earlier evaluation of this module still counts. */
 const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
 
-const OPTIONS = ["label", "children", "op"];
+const OPTIONS = ["label", "children", "op", "localGrads"];
+
+/**
+ * Values keep their numbers in slabs (see `Value`): Float64Arrays of 4,096 values' numbers, 5
+ * each, then two of the slab's own: the last backward pass that went through it, and its place
+ * in the order slabs were made. `made` lists the values of a slab in the order they were made,
+ * for `backward`, which goes through them in reverse. A slab is freed, as any object is, when
+ * none of its values is in use any more.
+ */
+const SLAB_VALUES = 4096;
+const PASS = SLAB_VALUES * 5;
+const SEQ = PASS + 1;
+/** A slab: the numbers, and the values in the order they were made. */
+type Slab = Float64Array & { made: Value[] };
+let slab = new Float64Array(0) as Slab;
+let used = SLAB_VALUES;
+let slabs = 0;
+
+function newSlab(): void {
+  slab = Object.assign(new Float64Array(SEQ + 1), { made: [] as Value[] });
+  slab[SEQ] = ++slabs;
+  used = 0;
+}
+
+/** Stamps for sorts and backward passes: counting up, they never repeat, so none need clearing. */
+let stamp = 0;
+
+/**
+ * The children of a learner's own value and their local derivatives, if given; also those of
+ * a result computed from another copy's value (`mixed`).
+ */
+interface Own {
+  children: readonly Value[];
+  localGrads: readonly number[] | undefined;
+  /** Whether the graph below has values of another copy of this class (see `backward`). */
+  mixed: boolean;
+}
+
+/** The constructor's options, checked and copied. */
+function checkValueOptions(
+  options: ValueOptions,
+): Required<Omit<ValueOptions, "localGrads">> & Pick<ValueOptions, "localGrads"> {
+  checkOptions(options, OPTIONS, "create Value");
+  const { label = "", children = [], op = "", localGrads } = options;
+  if (typeof label !== "string") {
+    throw new TypeError(`Cannot create Value: label must be a string, got ${describe(label)}`);
+  }
+  if (typeof op !== "string") {
+    throw new TypeError(`Cannot create Value: op must be a string, got ${describe(op)}`);
+  }
+  if (!Array.isArray(children) || !children.every(isValue)) {
+    throw new TypeError(
+      `Cannot create Value: children must be an array of Values, got ${describe(children)}`,
+    );
+  }
+  if (localGrads !== undefined) {
+    if (!Array.isArray(localGrads) || !localGrads.every((x) => typeof x === "number")) {
+      throw new TypeError(
+        `Cannot create Value: localGrads must be an array of numbers, got ${describe(localGrads)}`,
+      );
+    }
+    const bad = localGrads.find((x) => !Number.isFinite(x));
+    if (localGrads.length !== children.length || bad !== undefined) {
+      throw new RangeError(
+        `Cannot create Value: localGrads must be one finite number per child, got ${
+          bad === undefined ? `${localGrads.length} for ${children.length}` : bad
+        }`,
+      );
+    }
+  }
+  return { label, op, children: [...children], localGrads: localGrads && [...localGrads] };
+}
+
+/** {@linkcode topologicalSort}'s walk, defined inside {@linkcode Value} to read its private fields. */
+let sort: (root: Value, reset: boolean) => Value[];
+/** Whether `v` is another copy's value, or is computed from one. */
+let isMixed: (v: Value) => boolean;
 
 /**
  * What {@linkcode Value}'s constructor takes besides the number.
  *
- * @example A labelled leaf
+ * @example A learner's own op, cube, with its local derivative
  * ```ts
  * import { Value, type ValueOptions } from "../mod.ts";
  * import { assertEquals } from "@std/assert";
  *
- * const options: ValueOptions = { label: "a" };
- * assertEquals(new Value(2, options).label, "a");
+ * const x = new Value(2);
+ * const options: ValueOptions = { children: [x], op: "cube", localGrads: [3 * x.data ** 2] };
+ * const y = new Value(x.data ** 3, options);
+ * y.backward();
+ * assertEquals(x.grad, 12);
  * ```
  */
 export interface ValueOptions {
@@ -28,16 +107,22 @@ export interface ValueOptions {
   label?: string;
   /** The operands this value was computed from (micrograd's `_children`, default none). */
   children?: readonly Value[];
-  /** The operation that made it, such as `"+"` or `"tanh"` (default `""`: a leaf). */
+  /** The name of the operation that made it, such as `"+"` or `"cube"`, to show (default `""`). */
   op?: string;
+  /**
+   * d(this)/d(child) for each child, in the same order (microgpt's `local_grads`). Without it
+   * a learner's value sends nothing back unless it is given its own `_backward`.
+   */
+  localGrads?: readonly number[];
 }
 
 /**
  * A number that remembers how it was computed, so gradients can flow back through it.
  *
  * Each operation (`add`, `mul`, `tanh`, ...) returns a new `Value` that records its operands
- * (`children`) and its `op`; its `_backward` step sends the result's gradient to the operands
- * by the chain rule. {@linkcode Value.backward} runs those steps from the output back.
+ * (`children`), its `op`, and its local derivatives (`localGrads`, d(result)/d(operand),
+ * computed beside the result, as Karpathy's microgpt does). {@linkcode Value.backward} then
+ * sends gradients from the output back to every value by the chain rule.
  * Operands may be `Value`s or plain numbers; `Value.add(2, a)` and friends put a number first.
  *
  * Bad input never leaves anything half-done: an op that throws has changed no `data` or `grad`.
@@ -59,45 +144,28 @@ export interface ValueOptions {
  * ```
  */
 export class Value {
-  /** The number itself. */
-  data: number;
-  /** d(output)/d(this), filled in by {@linkcode Value.backward}; starts at 0. */
-  grad = 0;
-  /** A name to show in graphs and in the text form. */
-  label = "";
-  /** The operation that made this value (`""` for a leaf); set by the op. */
+  /** A name to show in graphs and in the text form (`""` unless given). */
+  declare label: string;
+  /** The name of the operation that made this value (`""` for a leaf). */
   readonly op: string = "";
-  /**
-   * The stamp of the last {@linkcode topologicalSort} that reached this value. A stamp on the
-   * value instead of a `Set` of visited values makes the sort about four times as fast.
-   * A plain field, not `#private`, so that values made by another copy of this class (a
-   * notebook cell that re-ran its import) can be walked too.
-   */
-  _visit = 0;
-  /**
-   * The first operand (`undefined` for a leaf) and the second (`undefined` for a unary op):
-   * the same as `children`, in two fields instead of an array. A training step builds tens of
-   * thousands of values that all live until its end; without the array (an object and its
-   * backing store, two allocations) each takes a third less memory, and the garbage collector
-   * keeps up: micrograd's demo step went from about 15 ms on average to about 5 ms.
-   * Plain fields, for the same reason as `_visit`.
-   */
-  _a: Value | undefined = undefined;
-  /** The second operand; see `_a`. */
-  _b: Value | undefined = undefined;
-  /**
-   * The children of a learner's own value with more than two of them; not a field, so that no
-   * other value carries it.
-   */
-  declare _many: readonly Value[] | undefined;
+  // A value's numbers (data, grad, d(this)/d(a), d(this)/d(b), and a stamp for walks through
+  // the graph) sit at #at in a slab shared with the values made around the same time: as
+  // fields, they would be five more objects each for the garbage collector to copy.
+  #slab: Slab;
+  #at: number;
+  // An op's operands: `a`, and `b` for a binary op. A learner's value made with `children`
+  // keeps them, with their local derivatives, in `b` instead, and leaves `a` empty.
+  #a: Value | undefined = undefined;
+  #b: Value | Own | undefined = undefined;
 
   /**
    * Make a value.
    *
    * @param data The number; finite.
-   * @param options A `label`; a learner's own op also passes `children` and `op`.
-   * @throws {TypeError} If `data` is not a number, or an option has the wrong type.
-   * @throws {RangeError} If `data` is `NaN` or infinite.
+   * @param options A `label`; a learner's own op also passes `children`, `op` and `localGrads`.
+   * @throws {TypeError} If `data` is not a number, or an option has the wrong type or name.
+   * @throws {RangeError} If `data` is `NaN` or infinite, or `localGrads` does not give one
+   * finite number per child.
    * @example A labelled leaf
    * ```ts
    * import { Value } from "../mod.ts";
@@ -113,25 +181,33 @@ export class Value {
     if (!Number.isFinite(data)) {
       throw new RangeError(`Cannot create Value: data must be finite, got ${data}`);
     }
-    this.data = data;
-    if (options === undefined) return;
-    checkOptions(options, OPTIONS, "create Value");
-    const { label = "", children = [], op = "" } = options;
-    if (typeof label !== "string") {
-      throw new TypeError(`Cannot create Value: label must be a string, got ${describe(label)}`);
-    }
-    if (typeof op !== "string") {
-      throw new TypeError(`Cannot create Value: op must be a string, got ${describe(op)}`);
-    }
-    if (!Array.isArray(children) || !children.every(isValue)) {
-      throw new TypeError(
-        `Cannot create Value: children must be an array of Values, got ${describe(children)}`,
-      );
-    }
-    this.label = label;
-    if (children.length > 2) this._many = [...children];
-    else [this._a, this._b] = children;
-    this.op = op;
+    const own = options === undefined ? undefined : checkValueOptions(options);
+    if (used === SLAB_VALUES) newSlab();
+    slab.made.push(this);
+    this.#slab = slab;
+    this.#at = 5 * used++;
+    slab[this.#at] = data;
+    if (own === undefined) return;
+    if (own.label !== "") this.label = own.label;
+    this.op = own.op;
+    const { children, localGrads } = own;
+    if (children.length > 0) this.#b = { children, localGrads, mixed: children.some(isMixed) };
+  }
+
+  /** The number itself. */
+  get data(): number {
+    return this.#slab[this.#at];
+  }
+  set data(x: number) {
+    this.#slab[this.#at] = x;
+  }
+
+  /** d(output)/d(this), filled in by {@linkcode Value.backward}; starts at 0. */
+  get grad(): number {
+    return this.#slab[this.#at + 1];
+  }
+  set grad(x: number) {
+    this.#slab[this.#at + 1] = x;
   }
 
   /**
@@ -150,9 +226,55 @@ export class Value {
    * ```
    */
   get children(): readonly Value[] {
-    if (this._many !== undefined) return [...this._many];
-    if (this._a === undefined) return [];
-    return this._b === undefined ? [this._a] : [this._a, this._b];
+    const [a, b] = [this.#a, this.#b];
+    if (a === undefined) return b === undefined ? [] : [...(b as Own).children];
+    return b === undefined ? [a] : [a, b as Value];
+  }
+
+  /**
+   * d(this)/d(child) for each of {@linkcode Value.children}, worked out when this value was
+   * computed: what {@linkcode Value.backward} multiplies `this.grad` by on the way to each
+   * child. Empty for a leaf, and for a learner's value made without `localGrads`.
+   *
+   * @returns The local derivatives, a new array on each read.
+   * @example For a * b they are b and a
+   * ```ts
+   * import { Value } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   *
+   * assertEquals(new Value(2).mul(new Value(-3)).localGrads, [-3, 2]);
+   * ```
+   */
+  get localGrads(): readonly number[] {
+    const [a, b, slab, at] = [this.#a, this.#b, this.#slab, this.#at];
+    if (a === undefined) return b === undefined ? [] : [...(b as Own).localGrads ?? []];
+    return b === undefined ? [slab[at + 2]] : [slab[at + 2], slab[at + 3]];
+  }
+
+  /**
+   * The result of an op on `this` (and `b`): its data, its op, and the local derivatives `da`
+   * (and `db`) that backward multiplies by. `a + a` keeps `a` once, as micrograd's children are
+   * a set, and adds up both derivatives. Refused when the result is not finite (an overflow).
+   */
+  #result(data: number, op: string, da: number, b?: Value, db = 0): Value {
+    if (!Number.isFinite(data)) throw notFinite(op, this, b);
+    const out = new Value(data);
+    (out as { op: string }).op = op; // read-only to users; set here, once
+    if (isMixed(this) || (b !== undefined && isMixed(b))) {
+      const [children, localGrads] = b === undefined || b === this
+        ? [[this], [da + db]]
+        : [[this, b], [da, db]];
+      out.#b = { children, localGrads, mixed: true };
+      return out;
+    }
+    out.#a = this;
+    if (b === this) out.#slab[out.#at + 2] = da + db;
+    else {
+      out.#slab[out.#at + 2] = da;
+      out.#b = b;
+      out.#slab[out.#at + 3] = db;
+    }
+    return out;
   }
 
   /**
@@ -172,7 +294,7 @@ export class Value {
    */
   add(other: Value | number): Value {
     const that = toValue(other, "add");
-    return result(this.data + that.data, "+", this, that);
+    return this.#result(this.data + that.data, "+", 1, that, 1); // d(a+b)/da = d(a+b)/db = 1
   }
 
   /**
@@ -192,7 +314,7 @@ export class Value {
    */
   mul(other: Value | number): Value {
     const that = toValue(other, "mul");
-    return result(this.data * that.data, "*", this, that);
+    return this.#result(this.data * that.data, "*", that.data, that, this.data); // d(ab)/da = b
   }
 
   /**
@@ -216,23 +338,22 @@ export class Value {
    * ```
    */
   pow(exponent: Value | number): Value {
+    const a = this.data;
     if (typeof exponent === "number") {
       const k = checkNumber(exponent, "pow");
-      const out = result(power(this.data, k), `**${formatExponent(k)}`, this);
-      out._backward = () => {
-        // d(a^k)/da = k·a^(k-1); written out for k = 0, where 0 · 0^-1 would be NaN
-        if (k !== 0) this.grad += k * this.data ** (k - 1) * out.grad;
-      };
-      return out;
+      // d(a^k)/da = k·a^(k-1), written out as 0 for k = 0, where 0 · 0^-1 would be NaN
+      return this.#result(power(a, k), powerOp(k), k === 0 ? 0 : k * a ** (k - 1));
     }
     const that = toValue(exponent, "pow");
-    if (!(this.data > 0)) {
+    const b = that.data;
+    if (!(a > 0)) {
       throw new RangeError(
         `Cannot pow: a Value exponent needs a positive base (its gradient a**b · ln a needs ln a), ` +
-          `got ${formatRepr(this.data)} ** Value(${formatRepr(that.data)}); use a number exponent`,
+          `got ${formatRepr(a)} ** Value(${formatRepr(b)}); use a number exponent`,
       );
     }
-    return result(power(this.data, that.data), "**", this, that);
+    const out = power(a, b);
+    return this.#result(out, "**", b * a ** (b - 1), that, out * Math.log(a)); // d/db = a^b·ln a
   }
 
   /**
@@ -268,11 +389,7 @@ export class Value {
    */
   sub(other: Value | number): Value {
     const b = typeof other === "number" ? checkNumber(other, "sub") : toValue(other, "sub").data;
-    if (!Number.isFinite(this.data - b)) {
-      throw new RangeError(
-        `Cannot sub: the result is not finite, got ${formatRepr(this.data)} - ${formatRepr(b)}`,
-      );
-    }
+    if (!Number.isFinite(this.data - b)) throw notFinite("-", this, b);
     return this.add(typeof other === "number" ? -other : other.neg());
   }
 
@@ -297,11 +414,7 @@ export class Value {
       throw new RangeError(`Cannot div: the divisor is 0, got ${formatRepr(this.data)} / 0`);
     }
     const inverse = b ** -1;
-    if (!Number.isFinite(this.data * inverse)) {
-      throw new RangeError(
-        `Cannot div: the result is not finite, got ${formatRepr(this.data)} / ${formatRepr(b)}`,
-      );
-    }
+    if (!Number.isFinite(this.data * inverse)) throw notFinite("/", this, b);
     // A number divisor is inverted first, as Python's `other**-1` is, so results match bit for bit
     return this.mul(typeof other === "number" ? inverse : other.pow(-1));
   }
@@ -320,7 +433,8 @@ export class Value {
    * ```
    */
   exp(): Value {
-    return result(Math.exp(this.data), "exp", this);
+    const out = Math.exp(this.data);
+    return this.#result(out, "exp", out); // d(e^a)/da = e^a
   }
 
   /**
@@ -339,12 +453,11 @@ export class Value {
    * ```
    */
   log(): Value {
-    if (!(this.data > 0)) {
-      throw new RangeError(
-        `Cannot log: the argument must be positive, got ${formatRepr(this.data)}`,
-      );
+    const a = this.data;
+    if (!(a > 0)) {
+      throw new RangeError(`Cannot log: the argument must be positive, got ${formatRepr(a)}`);
     }
-    return result(Math.log(this.data), "log", this);
+    return this.#result(Math.log(a), "log", 1 / a); // d(ln a)/da = 1/a
   }
 
   /**
@@ -362,7 +475,8 @@ export class Value {
    */
   tanh(): Value {
     const m = Math.expm1(2 * this.data);
-    return result(m === Infinity ? 1 : m / (m + 2), "tanh", this);
+    const t = m === Infinity ? 1 : m / (m + 2);
+    return this.#result(t, "tanh", 1 - t * t); // d(tanh a)/da = 1 - tanh²a
   }
 
   /**
@@ -378,7 +492,8 @@ export class Value {
    * ```
    */
   relu(): Value {
-    return result(this.data < 0 ? 0 : this.data, "ReLU", this);
+    const out = this.data < 0 ? 0 : this.data;
+    return this.#result(out, "ReLU", out > 0 ? 1 : 0); // slope 1 where positive, as micrograd
   }
 
   /**
@@ -396,19 +511,18 @@ export class Value {
   sigmoid(): Value {
     const x = this.data;
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return result(s, "sigmoid", this);
+    return this.#result(s, "sigmoid", s * (1 - s)); // dσ/da = σ(1 - σ)
   }
 
   /**
    * Send `this.grad` back to the children by the chain rule (micrograd's `_backward`): each
-   * child's grad grows by d(this)/d(child) · `this.grad`, the local derivative of `op`.
+   * child's `grad` grows by its local derivative (see {@linkcode Value.localGrads}) times
+   * `this.grad`. {@linkcode Value.backward} calls it on every value, from the output back.
    *
-   * micrograd gives every result its own closure for this; one method that switches on `op`
-   * builds a graph faster and in about a third less memory (no closure per node). An op that
-   * needs more than its operands (`pow` with a number exponent) or a learner's own op sets
-   * `_backward` on the result instead, as micrograd does; a leaf's does nothing.
+   * A learner's own op may set its own `_backward` on the result instead of passing
+   * `localGrads`, as micrograd does; a leaf's sends nothing.
    *
-   * @example A learner's own op: cube
+   * @example A learner's own op: cube, with micrograd's closure
    * ```ts
    * import { Value } from "../mod.ts";
    * import { assertEquals } from "@std/assert";
@@ -423,47 +537,28 @@ export class Value {
    * ```
    */
   _backward(): void {
-    const a = this._a;
-    if (a === undefined) return; // a leaf (or a learner's value with many children and no rule)
-    const b = this._b ?? a; // `a + a` keeps `a` once, as both operands
-    const g = this.grad;
-    switch (this.op) {
-      case "+": // out = a + b
-        a.grad += g;
-        b.grad += g;
-        break;
-      case "*": // out = a * b
-        a.grad += b.data * g;
-        b.grad += a.data * g;
-        break;
-      case "**": // out = a ** b
-        a.grad += b.data * a.data ** (b.data - 1) * g;
-        b.grad += this.data * Math.log(a.data) * g; // d(a^b)/db = a^b · ln a
-        break;
-      case "exp": // out = e^a
-        a.grad += this.data * g;
-        break;
-      case "log": // out = ln a
-        a.grad += g / a.data;
-        break;
-      case "tanh": // out = tanh a, and d(tanh a)/da = 1 - tanh²a
-        a.grad += (1 - this.data * this.data) * g;
-        break;
-      case "ReLU": // out = max(0, a): slope 1 where a was positive, else 0
-        if (this.data > 0) a.grad += g;
-        break;
-      case "sigmoid": // out = σ(a), and dσ/da = σ(1 - σ)
-        a.grad += this.data * (1 - this.data) * g;
-        break;
+    const slab = this.#slab;
+    const at = this.#at;
+    const g = slab[at + 1];
+    const b = this.#b;
+    if (this.#a !== undefined) {
+      this.#a.grad += slab[at + 2] * g; // the chain rule: d(out)/d(a) · d(L)/d(out)
+      if (b !== undefined) (b as Value).grad += slab[at + 3] * g;
+    } else if (b !== undefined && (b as Own).localGrads !== undefined) {
+      const { children, localGrads } = b as Own;
+      for (let i = 0; i < children.length; i++) children[i].grad += localGrads![i] * g;
     }
   }
 
   /**
    * Backpropagate: add d(this)/d(leaf) to the `grad` of every leaf this value depends on.
    *
-   * Sorts the graph topologically, sets `this.grad` to 1, and runs each node's `_backward`
-   * from this value back to the leaves. Inside one pass gradients accumulate (`+=`), which is
-   * what makes a value used twice (`a.add(a)`) get both contributions.
+   * Sets `this.grad` to 1 and runs each value's `_backward` from this value back to the leaves,
+   * each only after every value that uses it: micrograd sorts the graph topologically for that
+   * order; here the values are visited in the reverse of the order they were made in, which is
+   * such an order too (a value is made after its operands) and needs no sort. Inside one pass
+   * gradients accumulate (`+=`), which is what makes a value used twice (`a.add(a)`) get both
+   * contributions.
    *
    * Across passes, leaves (values with no children, such as weights) keep accumulating, as
    * in micrograd and PyTorch: a second `backward()` adds the same gradients again, and the
@@ -485,9 +580,55 @@ export class Value {
    * ```
    */
   backward(): void {
-    const topo = topologicalSort(this);
-    // Results (values with operands) start afresh; leaves keep accumulating
-    for (const v of topo) if (v._a !== undefined || v._many !== undefined) v.grad = 0;
+    // Every value is made after its operands, so the reverse of the order values were made in
+    // is a topological order: going through the slabs' values backwards, newest first, each
+    // value sends its grad back only after every value that uses it has added to it. `reach`
+    // marks the values this pass must visit and the slabs they are in.
+    if (isMixed(this)) return this.#backwardSorted();
+    const pass = ++stamp;
+    const pending: Slab[] = []; // slabs with values to visit, oldest first
+    const reach = (v: Value) => {
+      const nums = v.#slab;
+      const at = v.#at;
+      if (nums[at + 4] === pass) return;
+      nums[at + 4] = pass;
+      // A result's grad starts at 0 in each pass; a leaf's (a weight's) keeps accumulating
+      if (v.#a !== undefined || v.#b !== undefined) nums[at + 1] = 0;
+      if (nums[PASS] !== pass) {
+        nums[PASS] = pass;
+        let k = pending.length;
+        while (k > 0 && pending[k - 1][SEQ] > nums[SEQ]) k--;
+        pending.splice(k, 0, nums);
+      }
+    };
+    reach(this);
+    this.grad = 1;
+    while (pending.length > 0) {
+      const nums = pending.pop()!;
+      const values = nums.made;
+      for (let i = values.length - 1; i >= 0; i--) {
+        if (nums[5 * i + 4] !== pass) continue;
+        const v = values[i];
+        const [a, b] = [v.#a, v.#b];
+        if (a !== undefined) reach(a);
+        if (b !== undefined) {
+          if (a === undefined) (b as Own).children.forEach(reach);
+          else reach(b as Value);
+        }
+        v._backward();
+      }
+    }
+    // Values made from here on (the next training step's) take a new slab, unless few are in
+    // this one: a slab is kept while any of its values is in use, and with it all the others.
+    if (used > SLAB_VALUES / 8) used = SLAB_VALUES;
+  }
+
+  /**
+   * `backward` for a graph with values of another copy of this class, which keep their numbers
+   * in their own slabs: in micrograd's depth-first order.
+   */
+  #backwardSorted(): void {
+    const topo = sort(this, true); // results (values with children) start at 0, leaves keep theirs
     this.grad = 1;
     for (let i = topo.length - 1; i >= 0; i--) topo[i]._backward();
   }
@@ -528,6 +669,24 @@ export class Value {
   }
 
   /**
+   * What `JSON.stringify` writes: this value's own fields, not its graph, so a value at the
+   * end of a deep graph still serialises.
+   *
+   * @returns `{ data, grad, label, op }`.
+   * @example
+   * ```ts
+   * import { Value } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const y = new Value(2, { label: "x" }).mul(3);
+   * assertEquals(JSON.stringify(y), '{"data":6,"grad":0,"label":"","op":"*"}');
+   * ```
+   */
+  toJSON(): { data: number; grad: number; label: string; op: string } {
+    return { data: this.data, grad: this.grad, label: this.label, op: this.op };
+  }
+
+  /**
    * The text form Deno (and so Jupyter's `text/plain`) shows, without colour codes.
    *
    * @returns The same as {@linkcode Value.toString}.
@@ -541,6 +700,67 @@ export class Value {
    */
   [Symbol.for("Deno.customInspect")](): string {
     return this.toString();
+  }
+
+  static {
+    // These live inside the class, where they can read the private fields.
+    isMixed = (v) =>
+      !(#at in v) || (v.#a === undefined && v.#b !== undefined && (v.#b as Own).mixed);
+    sort = (root, reset) => {
+      // Each sort stamps values with two fresh numbers: `open` once their children are pushed,
+      // `done` once they are in the order. Counting up, stamps never repeat, so none need clearing.
+      stamp += 2;
+      const open = stamp - 1;
+      const done = stamp;
+      const order: Value[] = [];
+      // Values of another copy of this class (a notebook that imported the module again under
+      // another URL) have no slab here; this map holds their stamps.
+      const foreign = new Map<Value, number>();
+      // An explicit stack instead of recursion. A value's children are pushed the first time it
+      // comes to the top (last child first, so the first is visited first, as micrograd's
+      // recursive build_topo does), and it joins the order when it comes to the top again.
+      const stack: Value[] = [root];
+      while (stack.length > 0) {
+        const v = stack[stack.length - 1];
+        if (!(#at in v)) {
+          const visit = foreign.get(v);
+          if (visit === open) {
+            foreign.set(v, done);
+            if (reset && (v as Value).children.length > 0) (v as Value).grad = 0;
+            order.push(v);
+          }
+          if (visit !== undefined) stack.pop();
+          else {
+            foreign.set(v, open);
+            stack.push(...(v as Value).children.toReversed());
+          }
+          continue;
+        }
+        const a = v.#a;
+        const b = v.#b;
+        const slab = v.#slab;
+        const at = v.#at;
+        if (slab[at + 4] === done) {
+          stack.pop(); // pushed by two parents and already in the order
+        } else if (slab[at + 4] === open) {
+          slab[at + 4] = done;
+          if (reset && (a !== undefined || b !== undefined)) slab[at + 1] = 0; // a result's grad
+          order.push(v);
+          stack.pop();
+        } else {
+          slab[at + 4] = open;
+          if (a === undefined) {
+            if (b !== undefined) stack.push(...(b as Own).children.toReversed());
+          } else {
+            if (b !== undefined && !(#at in b && b.#slab[b.#at + 4] === done)) {
+              stack.push(b as Value);
+            }
+            if (!(#at in a && a.#slab[a.#at + 4] === done)) stack.push(a);
+          }
+        }
+      }
+      return order;
+    };
   }
 
   /**
@@ -646,8 +866,9 @@ export class Value {
   }
 }
 
-// The brand sits on the prototype, not on each value: one property fewer per node.
+// The brand, and the label most values leave empty, sit on the prototype, not on each value.
 Object.defineProperty(Value.prototype, BRAND, { value: true });
+Object.defineProperty(Value.prototype, "label", { value: "", writable: true });
 
 /**
  * Whether `x` is a denograd {@linkcode Value}, also one made by another copy of the class
@@ -666,15 +887,6 @@ Object.defineProperty(Value.prototype, BRAND, { value: true });
 export function isValue(x: unknown): x is Value {
   return x instanceof Value || (typeof x === "object" && x !== null && BRAND in x);
 }
-
-/**
- * Stamps for {@linkcode topologicalSort}. The counter lives on `globalThis` so that every copy
- * of this module shares it, and a stamp one copy left never matches another copy's.
- */
-const sorts: { count: number } =
-  ((globalThis as Record<symbol, unknown>)[Symbol.for("denograd.sorts")] ??= { count: 0 }) as {
-    count: number;
-  };
 
 /**
  * Every value `root` depends on, itself included, each after all of its children: the order in
@@ -698,37 +910,7 @@ export function topologicalSort(root: Value): Value[] {
   if (!isValue(root)) {
     throw new TypeError(`Cannot sort topologically: expected a Value, got ${describe(root)}`);
   }
-  // Each sort stamps values with two fresh numbers: `open` once their children are pushed,
-  // `done` once they are in the order. Counting up, stamps never repeat, so none need clearing.
-  sorts.count += 2;
-  const open = sorts.count - 1;
-  const done = sorts.count;
-  const order: Value[] = [];
-  // An explicit stack instead of recursion. A value's children are pushed the first time it
-  // comes to the top (last child first, so the first is visited first, as micrograd's
-  // recursive build_topo does), and it joins the order when it comes to the top again.
-  const stack: Value[] = [root];
-  while (stack.length > 0) {
-    const v = stack[stack.length - 1];
-    if (v._visit === open) {
-      v._visit = done;
-      order.push(v);
-      stack.pop();
-    } else if (v._visit === done) {
-      stack.pop(); // pushed by two parents and already in the order
-    } else {
-      v._visit = open;
-      const { _a: a, _b: b, _many: many } = v;
-      if (b !== undefined && b._visit !== done) stack.push(b);
-      if (a !== undefined && a._visit !== done) stack.push(a);
-      if (many !== undefined) {
-        for (let i = many.length - 1; i >= 0; i--) {
-          if (many[i]._visit !== done) stack.push(many[i]);
-        }
-      }
-    }
-  }
-  return order;
+  return sort(root, false);
 }
 
 /** An op's operand as a `Value`: numbers are wrapped, anything else is a `TypeError`. */
@@ -747,34 +929,15 @@ function checkNumber(x: number, method: string): number {
   return x;
 }
 
-/**
- * An op's result, with its operands as children (`a + a` has the one child `a`, as micrograd's
- * children are a Python set); refused when the number is not finite (an overflow).
- *
- * Ops build results here rather than with `new Value(data, { children, op })`: their operands
- * are checked already, and skipping the options object and its checks builds big graphs about
- * a quarter faster.
- */
-function result(data: number, op: string, a: Value, b?: Value): Value {
-  if (!Number.isFinite(data)) throw overflow(op, a, b);
-  const out = new Value(data);
-  // Read-only to users; an op sets it once, here, to skip the constructor's option checks.
-  (out as { op: string }).op = op;
-  out._a = a;
-  if (b !== a) out._b = b;
-  return out;
-}
-
-/** The error for a result that is not finite: `Cannot add: the result is not finite, got ...`. */
-function overflow(op: string, a: Value, b?: Value): RangeError {
-  const power = op.startsWith("**");
-  const method = op === "+" ? "add" : op === "*" ? "mul" : power ? "pow" : op;
+/** The error for a result that is not finite: `Cannot mul: the result is not finite, got ...`. */
+function notFinite(op: string, a: Value, b?: Value | number): RangeError {
   const x = formatRepr(a.data);
-  const got = b !== undefined
-    ? `${x} ${op} ${formatRepr(b.data)}`
-    : power
-    ? `${x} ** ${op.slice(2)}`
-    : `${op}(${x})`;
+  const y = b === undefined ? "" : formatRepr(typeof b === "number" ? b : b.data);
+  const [method, got] = op.startsWith("**")
+    ? ["pow", b === undefined ? `${x} ${op.replace("**", "** ")}` : `${x} ** ${y}`]
+    : b === undefined
+    ? [op, `${op}(${x})`]
+    : [{ "+": "add", "-": "sub", "*": "mul", "/": "div" }[op], `${x} ${op} ${y}`];
   return new RangeError(`Cannot ${method}: the result is not finite, got ${got}`);
 }
 
@@ -791,7 +954,13 @@ function power(base: number, exponent: number): number {
   return data;
 }
 
-/** An exponent as micrograd's op name shows it (`**2`, `**-1`, `**0.5`). */
-function formatExponent(k: number): string {
-  return Number.isInteger(k) ? String(k) : formatRepr(k);
+/** The op name of a number exponent, as micrograd shows it (`**2`, `**-1`, `**0.5`). */
+function powerOp(k: number): string {
+  let op = powerOps.get(k);
+  if (op === undefined) {
+    op = `**${Number.isInteger(k) ? String(k) : formatRepr(k)}`;
+    if (powerOps.size < 1000) powerOps.set(k, op); // the few exponents a program uses, made once
+  }
+  return op;
 }
+const powerOps = new Map<number, string>();

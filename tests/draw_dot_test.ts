@@ -82,9 +82,13 @@ Deno.test("trace() and drawDot() walk a 100,000-deep chain without overflowing t
   const { nodes, edges } = trace(root);
   assertEquals(nodes.length, 200_001); // x, and for each step the constant 1 and the sum
   assertEquals(edges.length, 200_000);
-  const graph = drawDot(root, { maxNodes: Infinity });
-  assertEquals(graph.nodeCount, 300_001);
-  assertStringIncludes(graph.dot, "nslimit=0.05");
+  // too deep for Graphviz to lay out: refused at once, with the limit, and without recursion
+  assertThrows(
+    () => drawDot(root, { maxNodes: Infinity }),
+    RangeError,
+    "the graph is 200001 Graphviz nodes deep (its longest chain of values and ops), more than " +
+      "the 4000 that Graphviz can lay out",
+  );
 });
 
 Deno.test("drawDot() DOT for the Day-2 graph has the Python seed's records, ops and edges", () => {
@@ -175,18 +179,30 @@ Deno.test("drawDot() options: rankdir, format, colorByGrad, maxNodes", async (t)
     [big.grad, odd.grad] = [NaN, -Infinity];
     assertEquals(fill(odd).sort(), ["big #ffffff", "odd #d6604d"]); // NaN white, -∞ full red
   });
-  await t.step("maxNodes: default 5000, the count and the way out in the error", () => {
-    const at = chain(2_500); // 1 + 2 * 2500 values + 2500 op nodes = 7501 Graphviz nodes
-    assertEquals(trace(at).nodes.length, 5_001);
+  await t.step("maxNodes: default 5000, the count and the way out in the error", async () => {
+    // a sum of 1000 products i * 2, added up in pairs: 1000 x 3 values (i, 2, the product),
+    // 999 sums and 1999 op nodes, 5998 Graphviz nodes, and shallow (so maxNodes stops it)
+    const terms = Array.from({ length: 1_000 }, (_, i) => new Value(i).mul(2));
+    let row = terms;
+    while (row.length > 1) {
+      row = Array.from(
+        { length: Math.ceil(row.length / 2) },
+        (_, i) => row[2 * i + 1] ? row[2 * i].add(row[2 * i + 1]) : row[2 * i],
+      );
+    }
+    const at = row[0];
+    assertEquals(trace(at).nodes.length, 3_999);
     const error = assertThrows(() => drawDot(at), RangeError) as RangeError;
     assertEquals(
       error.message,
-      "Cannot draw: the graph has 7501 Graphviz nodes, more than maxNodes 5000, and could take " +
+      "Cannot draw: the graph has 5998 Graphviz nodes, more than maxNodes 5000, and could take " +
         "long to lay out; to draw it anyway, pass { maxNodes: Infinity }",
     );
-    assertEquals(drawDot(at, { maxNodes: 7501 }).nodeCount, 7501);
-    assertThrows(() => drawDot(at, { maxNodes: 7500 }), RangeError, "7501 Graphviz nodes");
-    assertEquals(drawDot(at, { maxNodes: Infinity }).nodeCount, 7501);
+    assertEquals(drawDot(at, { maxNodes: 5998 }).nodeCount, 5998);
+    assertThrows(() => drawDot(at, { maxNodes: 5997 }), RangeError, "5998 Graphviz nodes");
+    // the advice is true: it draws
+    const svg = await drawDot(at, { maxNodes: Infinity }).svg();
+    assertEquals(svg.match(/<g id="node\d+" class="node">/g)?.length, 5998);
     assertEquals(drawDot(chain(1_666)).nodeCount, 4_999);
   });
 });

@@ -1,5 +1,6 @@
 // Executes every notebook in notebooks/ through the real Deno Jupyter kernel and checks what it shows.
-import { assert, assertEquals, assertLess, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertLess, assertMatch, assertStringIncludes } from "@std/assert";
+import { MLP, random, type Value } from "../mod.ts";
 import {
   type CellRun,
   jupyterMissing,
@@ -20,10 +21,12 @@ if (missing) console.warn(`notebook tests ignored: ${missing}`);
 
 /** What each notebook must show, beyond running without an error. */
 const checks: Record<string, (runs: CellRun[]) => void | Promise<void>> = {
+  "day1_derivatives.ipynb": checkDay1,
   "day2_backpropagation.ipynb": checkDay2,
   "day3_automatic_backpropagation.ipynb": checkDay3,
   "day4_neural_net.ipynb": checkDay4,
   "moons_demo.ipynb": checkMoons,
+  "microgpt.ipynb": checkMicrogpt,
 };
 
 function text(run: CellRun): string {
@@ -67,26 +70,90 @@ function checkMoons(runs: CellRun[]): void {
   ]);
 }
 
+/**
+ * microgpt prints every line Karpathy's microgpt.py prints: what /usr/bin/python3 (CPython 3.11)
+ * printed running it on names.txt, copied from ../shared/microgpt/microgpt.python-output.txt
+ * (num docs, vocab size, num params, 1,000 losses, 20 names). This is the suite's one full run.
+ */
+function checkMicrogpt(runs: CellRun[]): void {
+  const python = Deno.readTextFileSync(
+    new URL("./data/microgpt.python-output.txt", import.meta.url),
+  );
+  assertEquals(runs.map(text).join("").split("\n"), python.split("\n"));
+  // One loss chart, redrawn in place while training: only its last state is shown.
+  const charts = runs.flatMap((r) => r.outputs).filter((o) => o.data?.["image/svg+xml"]);
+  assertEquals(charts.map((o) => o.data!["text/plain"]), ["Chart(loss over 1000 steps)"]);
+  assertStringIncludes(charts[0].data!["image/svg+xml"], "microgpt training loss, step 1000");
+}
+
+/**
+ * Day 1 prints what the lecture's first cells print in Python. Computed independently with
+ * /usr/bin/python3 (CPython 3.11):
+ * python3 -c 'f = lambda x: 3*x**2 - 4*x + 5; h = 0.000001; print(f(3.0))
+ * for x in [3.0, -3.0, 2/3]: print((f(x + h) - f(x))/h)'
+ * -> 20.0, 14.000003002223593, -21.999997002808414, 2.999378523327323e-06 (the lecture shows
+ * 20.0 and 2.999378523327323e-06), and for d = a*b + c with each input nudged by h = 0.0001:
+ * python3 -c 'h = 0.0001
+ * for i in range(3):
+ *     v = [2.0, -3.0, 10.0]; d1 = v[0]*v[1] + v[2]; v[i] += h; d2 = v[0]*v[1] + v[2]
+ *     print(d1, d2, (d2 - d1)/h)'
+ * -> 4.0 3.999699999999999 -3.000000000010772, 4.0 4.0002 2.0000000000042206,
+ * 4.0 4.0001 0.9999999999976694 (the lecture shows the last line: c nudged).
+ */
+function checkDay1(runs: CellRun[]): void {
+  const cell = (snippet: string) => cellWith("day1_derivatives.ipynb", runs, snippet);
+  assertEquals(text(cell("console.log(repr(f(3.0)));")), "20.0\n");
+  assertEquals(text(cell("let x = 3.0;")), "14.000003002223593\n-21.999997002808414\n");
+  assertEquals(text(cell("x = 2 / 3;")), "2.999378523327323e-06\n");
+  assertEquals(text(cell("const d = a * b + c;")), "4.0\n");
+  assertEquals(
+    text(cell('nudge("c");')),
+    [
+      ["a", "3.999699999999999", "-3.000000000010772"],
+      ["b", "4.0002", "2.0000000000042206"],
+      ["c", "4.0001", "0.9999999999976694"],
+    ].map(([input, d2, slope]) => `nudging ${input}:\nd1 4.0\nd2 ${d2}\nslope ${slope}\n`).join(""),
+  );
+  // f over np.arange(-5, 5, 0.25): 40 points, f(-5) = 100 the highest
+  const plot = cell("plotFunction(f,").outputs.find((o) => o.data?.["image/svg+xml"]);
+  assertEquals(plot?.data?.["text/plain"], "Chart(line through 40 points)");
+  assertStringIncludes(plot!.data!["image/svg+xml"], ">f(x) = 3x² - 4x + 5</text>");
+}
+
+/**
+ * A cell the TypeScript notebook adds to the Python seed it follows cell for cell (a lecture beat
+ * the seed leaves out): it carries `"denograd": { "extra": true }` in its metadata, and the
+ * comparison with the seed skips it.
+ */
+function isExtra(cell: { metadata?: { denograd?: { extra?: boolean } } }): boolean {
+  return cell.metadata?.denograd?.extra === true;
+}
+
 function checkDay2(runs: CellRun[]): void {
   const python = pythonOriginal();
   const tsNotebook = JSON.parse(
     Deno.readTextFileSync(new URL("day2_backpropagation.ipynb", notebooksDir)),
   );
+  // The seed's cells: every cell that is not an extra, with its index in the TypeScript notebook.
+  const seedCells: { cell: { cell_type: string; source: string[] | string }; index: number }[] =
+    tsNotebook.cells.flatMap((cell: never, index: number) =>
+      isExtra(cell) ? [] : [{ cell, index }]
+    );
   // Cell for cell: the same kinds of cells in the same order, the same headings and prose.
   assertEquals(
-    tsNotebook.cells.map((c: { cell_type: string }) => c.cell_type),
+    seedCells.map(({ cell }) => cell.cell_type),
     python.cells.map((c) => c.cell_type),
   );
   const prose = (cells: { cell_type: string; source: string[] | string }[]) =>
     cells.filter((c) => c.cell_type === "markdown").map((c) => [c.source].flat().join(""));
   assertEquals(
-    prose(tsNotebook.cells),
+    prose(seedCells.map(({ cell }) => cell)),
     prose(python.cells as never).map((s) => s.replace("â‰ˆ", "≈")),
   );
   const byIndex = new Map(runs.map((r) => [r.index, r]));
   python.cells.forEach((cell, index) => {
     for (const out of cell.outputs ?? []) {
-      const run = byIndex.get(index)!;
+      const run = byIndex.get(seedCells[index].index)!;
       if (out.data?.["image/svg+xml"]) {
         // Same record nodes (label, data, grad), op nodes and edges as the Python original's graph.
         const expected = readGraph(out.data["image/svg+xml"].join(""));
@@ -99,6 +166,48 @@ function checkDay2(runs: CellRun[]): void {
   const repr = runs.flatMap((r) => r.outputs).map((o) => o.data?.["text/plain"] ?? "").join("\n");
   assert(!repr.includes("\x1b["), `ANSI colour codes in ${JSON.stringify(repr)}`);
   assert(repr.includes("Value(data=7.0, label=y)"), repr);
+
+  // The lecture beats the seed leaves out, each an extra cell (markdown before code).
+  assertEquals(tsNotebook.cells.filter(isExtra).length, 9);
+  const cell = (snippet: string) => cellWith("day2_backpropagation.ipynb", runs, snippet);
+  // One step along the gradients. The lecture prints -7.286496; so does
+  // /usr/bin/python3 -c 'a, b, c, f = 2.0 + 0.01 * 6, -3.0 + 0.01 * -4, 10.0 + 0.01 * -2, -2.0 + 0.01 * 4
+  // print((a * b + c) * f)'
+  assertEquals(text(cell("a.data += 0.01 * a.grad;")), "-7.286496\n");
+  // lol(): each value nudged by h = 0.001. The lecture prints dL/db = -3.9999999999995595; the
+  // others from the same computation in /usr/bin/python3 (CPython 3.11), e.g. for c:
+  // python3 -c 'print((((2.0 * -3.0) + 10.001) * -2.0 - (2.0 * -3.0 + 10.0) * -2.0) / 0.001)'
+  assertEquals(
+    text(cell("function lol(")),
+    [
+      "dL/dL: 1.000000000000334",
+      "dL/df: 3.9999999999995595",
+      "dL/dd: -2.000000000000668",
+      "dL/de: -2.000000000000668",
+      "dL/dc: -1.9999999999988916",
+      "dL/db: -3.9999999999995595",
+      "dL/da: 6.000000000000227",
+      "",
+    ].join("\n"),
+  );
+  // tanh over np.arange(-5, 5, 0.2): 50 points
+  const tanh = cell("plotFunction(Math.tanh").outputs.find((o) => o.data?.["image/svg+xml"]);
+  assertEquals(tanh?.data?.["text/plain"], "Chart(line through 50 points)");
+  // The neuron by hand: the lecture's 1 - o.data**2 is 0.4999999999999999 (python3 -c
+  // 'import math; n = 0.8813735870195432; o = (math.exp(2*n) - 1) / (math.exp(2*n) + 1); print(1 - o**2)').
+  const byHand = cell("n.grad = 1 - o.data ** 2;");
+  assertEquals(text(byHand), "n.grad = 1 - o.data ** 2 = 0.4999999999999999\n");
+  const records = readGraph(svgOf(byHand)).records;
+  for (
+    const leaf of [
+      "x1 | data 2.0000 | grad -1.5000",
+      "w1 | data -3.0000 | grad 1.0000",
+      "x2 | data 0.0000 | grad 0.5000",
+      "w2 | data 1.0000 | grad 0.0000",
+      "b | data 6.8814 | grad 0.5000",
+      "o | data 0.7071 | grad 1.0000",
+    ]
+  ) assert(records.includes(leaf), `no ${leaf} in ${records}`);
 }
 
 /** The run of `name`'s code cell whose source includes `snippet`. */
@@ -158,6 +267,72 @@ function checkDay3(runs: CellRun[]): void {
   assertEquals(errors.length, 2);
   for (const [, e] of errors) assertLess(Number(e), 1e-6);
   assertStringIncludes(text(cell("gradCheck(([a])")), "worst relative error: 0.50");
+  // What each op stored at forward time: d(x1*w1)/dx1 = w1 = -3 and d/dw1 = x1 = 2; a + has 1, 1;
+  // tanh has 1 - o² = 0.4999999999999999 (python3 -c 'import math; n = 0.8813735870195432
+  // o = (math.exp(2*n) - 1) / (math.exp(2*n) + 1); print(1 - o**2)').
+  assertEquals(
+    text(cell("v.localGrads")),
+    [
+      "x1*w1 = *(x1, w1), local derivatives -3, 2",
+      "x1w1+x2w2 = +(x1*w1, x2*w2), local derivatives 1, 1",
+      "n = +(x1w1+x2w2, b), local derivatives 1, 1",
+      "o = tanh(n), local derivatives 0.4999999999999999",
+      "",
+    ].join("\n"),
+  );
+  // A number on the left, and division as a * b**-1, at a = 2, b = 4: the lecture shows a / b =
+  // 0.5, a - b = -2.0, and a.exp() = 7.38905609893065 (python3 -c 'import math; print(math.exp(2.0))').
+  const ops = cell("Value.mul(2, a)");
+  assertEquals(
+    text(ops).split("\n").map((line) => line.replace(/ {2,}/, " ")),
+    [
+      "a + 1 Value(data=3.0, label=)",
+      "2 + a Value(data=4.0, label=)",
+      "a * 2 Value(data=4.0, label=)",
+      "2 * a Value(data=4.0, label=)",
+      "a.exp() Value(data=7.38905609893065, label=)",
+      "a * b**-1 Value(data=0.5, label=)",
+      "a / b Value(data=0.5, label=)",
+      "a - b Value(data=-2.0, label=)",
+      "",
+    ],
+  );
+  // the graph of a / b: b feeds a **-1 node, whose result and a feed a * node
+  const division = readGraph(svgOf(ops));
+  assertEquals(division.ops.map((o) => o.split(" -> ")[0]).sort(), ["*", "**-1"]);
+  assertEquals(division.records.length, 4);
+  // tanh as one op and as exp(2n) pieces: every gradient equal to 15 significant digits, w2's
+  // exactly, the other four 2 ulps apart, as the prose under the cell says.
+  const pairs = [
+    ...text(cell("(exp form)")).matchAll(/(\w+)\.grad: (\S+) \(tanh\) +(\S+) \(exp form\)/g),
+  ];
+  assertEquals(pairs.map((m) => m[1]), ["x1", "w1", "x2", "w2", "b"]);
+  for (const [, name, tanh, exp] of pairs) {
+    assertEquals(ulpsApart(Number(tanh), Number(exp)), name === "w2" ? 0 : 2, name);
+    assertEquals(Number(tanh).toPrecision(15), Number(exp).toPrecision(15), name);
+  }
+  // PyTorch's numbers, printed in the lecture (karpathy/nn-zero-to-hero,
+  // lectures/micrograd/micrograd_lecture_first_half_roughly.ipynb): with the bias rounded to
+  // float32 first, as torch.Tensor([...]) does, backward() gives every one of them. The same
+  // follows without PyTorch: python3 -c 'import math, struct
+  // b = struct.unpack("f", struct.pack("f", 6.8813735870195432))[0]; o = math.tanh(-6.0 + 0.0 + b)
+  // print(b, o, 1 - o*o, -3 * (1 - o*o), 2 * (1 - o*o))' -> 6.881373405456543 0.7071066904050358
+  // 0.5000001283844369 -1.5000003851533106 1.0000002567688737
+  const torch = text(cell("const torchBias"));
+  assertStringIncludes(torch, "b = 6.881373405456543\n");
+  for (const name of ["o", "x2", "w2", "x1", "w1"]) {
+    assertMatch(torch, new RegExp(`^${name}: ours \\S+, PyTorch \\S+, equal$`, "m"), name);
+  }
+  const checked = [...torch.matchAll(/gradCheck at b = (\S+): worst relative error (\S+)/g)];
+  assertEquals(checked.map((m) => m[1]), ["6.881373587019543", "6.881373405456543"]);
+  for (const [, , e] of checked) assertLess(Number(e), 1e-6);
+}
+
+/** How many doubles lie from `a` to `b` (0 when equal), for two numbers of the same sign. */
+function ulpsApart(a: number, b: number): number {
+  const bits = new BigInt64Array(new Float64Array([a, b]).buffer);
+  const d = bits[0] - bits[1];
+  return Number(d < 0n ? -d : d);
 }
 
 function checkDay4(runs: CellRun[]): void {
@@ -185,6 +360,18 @@ function checkDay4(runs: CellRun[]): void {
   //     return x[0]
   // print(sum((f(x) - y) ** 2 for x, y in zip([[2, 3, -1], [3, -1, 0.5], [0.5, 1, 1], [1, 1, -1]], [1, -1, -1, 1])))'
   // -> 3.1407178684209995
+  // The whole MLP's output for [2, 3, -1], drawn: 126 values (73 computed: 4·(3 + 3 + 1) +
+  // 4·(4 + 4 + 1) + (4 + 4 + 1); 41 parameters; 12 input leaves, one per neuron of the first
+  // layer), so 126 boxes and 73 op ovals. Its value, from the same Python as below with the
+  // lecture's tanh, (math.exp(2*n) - 1) / (math.exp(2*n) + 1): 0.2769134447057285.
+  const graph = cell("drawDot(y);");
+  assertEquals(text(graph), "Value(data=0.2769134447057285, label=), a graph of 126 values\n");
+  const drawn = readGraph(svgOf(graph));
+  assertEquals([drawn.records.length, drawn.ops.length], [126, 73]);
+  assertEquals(
+    graph.outputs.find((o) => o.data?.["text/plain"])?.data?.["text/plain"],
+    "Graph(199 nodes)",
+  );
   assertEquals(losses[0][1], 3.1407);
   assertLess(losses[19][1], losses[0][1] / 10);
   assert(training.outputs.some((o) => o.data?.["image/svg+xml"]), "no loss curve while training");
@@ -199,6 +386,32 @@ function checkDay4(runs: CellRun[]): void {
   assertEquals(forgetful.length, 20);
   assert(forgetful.some(([, loss], k) => k > 0 && loss > forgetful[k - 1][1]), `${forgetful}`);
 }
+
+Deno.test("day4's prose: without zeroGrad(), random.seed(5) ends at a loss of 8 = 2 × 2²", () => {
+  // The last markdown cell of day4_neural_net.ipynb says so: run its forgetful loop with seed 5.
+  const xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]];
+  const ys = [1.0, -1.0, -1.0, 1.0];
+  const squaredError = (ypred: Value[]) =>
+    ypred.map((yout, i) => yout.sub(ys[i]).pow(2)).reduce((sum, term) => sum.add(term));
+  const train = (zeroGrad: boolean) => {
+    random.seed(5);
+    const net = new MLP(3, [4, 4, 1], { activation: "tanh", outputActivation: "tanh" });
+    let loss = 0;
+    for (let k = 0; k < 20; k++) {
+      const l = squaredError(xs.map((x) => net.call(x)));
+      if (zeroGrad) net.zeroGrad();
+      l.backward();
+      for (const p of net.parameters()) p.data -= 0.1 * p.grad;
+      loss = l.data;
+    }
+    return { loss, predictions: xs.map((x) => net.call(x).data) };
+  };
+  const forgetful = train(false);
+  assertEquals(forgetful.loss.toFixed(4), "8.0000");
+  // every prediction at +1: right for the two targets of +1, off by 2 for the two of -1
+  for (const y of forgetful.predictions) assertEquals(y.toFixed(6), "1.000000");
+  assertEquals(train(true).loss.toFixed(2), "0.03");
+});
 
 for (const name of notebooks) {
   Deno.test({

@@ -6,7 +6,14 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { Chart, plotDecisionBoundary, plotLoss, plotPoints } from "../mod.ts";
+import {
+  Chart,
+  plotDecisionBoundary,
+  plotFunction,
+  plotLine,
+  plotLoss,
+  plotPoints,
+} from "../mod.ts";
 
 /** The `<path>` elements drawn by the first Vega mark group of a kind (`rect`, `symbol`, `line`). */
 function markPaths(svg: string, kind: string): string[] {
@@ -307,4 +314,151 @@ Deno.test("plotDecisionBoundary() rejects a bad predict or step", async (t) => {
     plotDecisionBoundary(() => ++calls, { X: [[0, 0], [8, 8]], y: [0, 1] }, { step: 0.1 });
     assertEquals(calls, 100 * 100);
   });
+});
+
+Deno.test("plotLine() joins the points in the order given, on the lecture's parabola", async () => {
+  // the lecture's first plot: xs = np.arange(-5, 5, 0.25) (40 numbers, -5 to 4.75), ys = f(xs)
+  const xs = Array.from({ length: 40 }, (_, i) => -5 + i * 0.25);
+  const f = (x: number) => 3 * x ** 2 - 4 * x + 5;
+  const chart = plotLine(xs, xs.map(f), { title: "f(x) = 3x² - 4x + 5" });
+  assertEquals(chart.toString(), "Chart(line through 40 points)");
+  const svg = await chart.svg();
+  assertStandaloneSvg(svg);
+  const lines = markPaths(svg, "line");
+  assertEquals(lines.length, 1);
+  // one move then a segment to each later point, and no dots for 40 points
+  assertEquals(lines[0].match(/[ML]/g)?.length, 40);
+  assertNotMatch(svg, /mark-symbol/);
+  for (const text of [">f(x) = 3x² - 4x + 5</text>", ">x</text>", ">y</text>"]) {
+    assertStringIncludes(svg, text);
+  }
+  // f(-5) = 100 at the left end, f(2/3) ≈ 3.67 the lowest: the y axis spans them
+  const yLabels = axisLabels(svg)[1].map(Number);
+  assert(yLabels[0] <= 3.67 && yLabels.at(-1)! >= 100, `${yLabels}`);
+});
+
+Deno.test("plotLine() keeps plt.plot's order instead of sorting by x", async () => {
+  // a zig-zag: sorted by x the line would run left to right along one side
+  const zigzag = await plotLine([0, 2, 1, 3], [0, 0, 1, 1]).svg();
+  const sorted = await plotLine([0, 1, 2, 3], [0, 1, 0, 1]).svg();
+  const path = (svg: string) => markPaths(svg, "line")[0].match(/ d="([^"]*)"/)![1];
+  const points = (svg: string) =>
+    [...path(svg).matchAll(/[ML]([-\d.]+),([-\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  const [a, b] = [points(zigzag), points(sorted)];
+  assertEquals(a.length, 4);
+  // the zig-zag's second point is the sorted line's third, and the other way round
+  assertEquals([a[0], a[1], a[2], a[3]], [b[0], b[2], b[1], b[3]]);
+  assertEquals(markPaths(zigzag, "symbol").length, 4);
+});
+
+Deno.test("plotLine() titles the axes with xLabel and yLabel", async () => {
+  const svg = await plotLine([-1, 0, 1], [-0.76, 0, 0.76], { xLabel: "n", yLabel: "tanh(n)" })
+    .svg();
+  assertStringIncludes(svg, ">n</text>");
+  assertStringIncludes(svg, ">tanh(n)</text>");
+  assertStandaloneSvg(await plotLine([1], [2], { width: 300, height: 200 }).svg(), 300, 200);
+});
+
+Deno.test("plotLine() rejects bad points and options", async (t) => {
+  const cases: [unknown, unknown, unknown, typeof TypeError | typeof RangeError, string][] = [
+    [undefined, [1], undefined, TypeError, "xs must be an array of numbers, got undefined"],
+    [[1], "1", undefined, TypeError, 'ys must be an array of numbers, got string "1"'],
+    [[], [], undefined, RangeError, "xs must not be empty, got an array of length 0"],
+    [
+      [1, 2],
+      [1],
+      undefined,
+      RangeError,
+      "ys must have one number for each of the 2 xs, got an array of length 1",
+    ],
+    [[1, "2"], [1, 2], undefined, TypeError, 'xs[1] must be a number, got string "2"'],
+    [[1, 2], [1, NaN], undefined, RangeError, "ys[1] must be finite, got NaN"],
+    [[1], [Infinity], undefined, RangeError, "ys[0] must be finite, got Infinity"],
+    [[1], [1], null, TypeError, "options must be an object, got null"],
+    [
+      [1],
+      [1],
+      { xlabel: "n" },
+      TypeError,
+      'the options are title, width, height, xLabel, yLabel, got "xlabel"',
+    ],
+    [[1], [1], { xLabel: 1 }, TypeError, "xLabel must be a string, got 1"],
+    [[1], [1], { width: -1 }, RangeError, "width must be positive and finite, got -1"],
+  ];
+  for (const [xs, ys, options, ErrorClass, message] of cases) {
+    await t.step(message, () => {
+      assertThrows(
+        () => plotLine(xs as number[], ys as number[], options as never),
+        ErrorClass,
+        `Cannot plot line: ${message}`,
+      );
+    });
+  }
+});
+
+Deno.test("plotFunction() evaluates f at np.arange's numbers, bit for bit", async () => {
+  // /usr/bin/python3 -c "import numpy as np; a = np.arange(-5, 5, 0.2); print(len(a),
+  //   [repr(float(a[i])) for i in [0, 1, 2, 3, 25, 49]])"  (numpy 1.24.2)
+  // -> 50 ['-5.0', '-4.8', '-4.6', '-4.3999999999999995', '4.440892098500626e-15', '4.800000000000008']
+  const seen: number[] = [];
+  const chart = plotFunction((x) => (seen.push(x), Math.tanh(x)), { from: -5, to: 5, step: 0.2 });
+  assertEquals(chart.toString(), "Chart(line through 50 points)");
+  assertEquals(seen.length, 50);
+  assertEquals(
+    [0, 1, 2, 3, 25, 49].map((i) => seen[i]),
+    [-5, -4.8, -4.6, -4.3999999999999995, 4.440892098500626e-15, 4.800000000000008],
+  );
+  const values = (chart.spec.data as { values: { x: number; y: number }[] }).values;
+  assertEquals(values.map((v) => v.x), seen);
+  assertEquals(values.map((v) => v.y), seen.map(Math.tanh));
+  // the lecture's parabola over np.arange(-5, 5, 0.25): 40 points, -5 to 4.75, as plotLine draws them
+  const f = (x: number) => 3 * x ** 2 - 4 * x + 5;
+  const xs = Array.from({ length: 40 }, (_, i) => -5 + i * 0.25);
+  const options = { title: "f(x)", xLabel: "x", yLabel: "f(x)" };
+  assertEquals(
+    await plotFunction(f, { from: -5, to: 5, step: 0.25, ...options }).svg(),
+    await plotLine(xs, xs.map(f), options).svg(),
+  );
+});
+
+Deno.test("plotFunction() rejects a bad f, range or option", async (t) => {
+  const ok = { from: 0, to: 1, step: 0.5 };
+  const cases: [unknown, unknown, typeof TypeError | typeof RangeError, string][] = [
+    ["x", ok, TypeError, 'plotFunction() takes a function x => y, got string "x"'],
+    [Math.sin, undefined, TypeError, "options must be an object, got undefined"],
+    [Math.sin, { from: 0, to: 1 }, TypeError, "step must be a number, got undefined"],
+    [
+      Math.sin,
+      { ...ok, stp: 1 },
+      TypeError,
+      'the options are from, to, step, title, width, height, xLabel, yLabel, got "stp"',
+    ],
+    [Math.sin, { ...ok, from: NaN }, RangeError, "from must be finite, got NaN"],
+    [Math.sin, { ...ok, step: 0 }, RangeError, "step must be positive and finite, got 0"],
+    [Math.sin, { ...ok, to: 0 }, RangeError, "to must be above from (0), got 0"],
+    [
+      Math.sin,
+      { ...ok, step: 1e-5 },
+      RangeError,
+      "step makes 100000 points from 0 to 1, more than 10000, got 0.00001",
+    ],
+    [() => "1", ok, TypeError, 'f must return a number, got string "1" from f(0)'],
+    [
+      (x: number) => 1 / (x - 0.5),
+      ok,
+      RangeError,
+      "f must return a finite number, got Infinity from f(0.5)",
+    ],
+    [Math.sin, { ...ok, yLabel: 2 }, TypeError, "yLabel must be a string, got 2"],
+    [Math.sin, { ...ok, height: 0 }, RangeError, "height must be positive and finite, got 0"],
+  ];
+  for (const [f, options, ErrorClass, message] of cases) {
+    await t.step(message, () => {
+      assertThrows(
+        () => plotFunction(f as (x: number) => number, options as never),
+        ErrorClass,
+        `Cannot plot function: ${message}`,
+      );
+    });
+  }
 });

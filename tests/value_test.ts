@@ -467,7 +467,7 @@ Deno.test("new Value() checks its arguments", async (t) => {
     assertThrows(
       () => new Value(1, { lable: "a" } as never),
       TypeError,
-      'Cannot create Value: the options are label, children, op, got "lable"',
+      'Cannot create Value: the options are label, children, op, localGrads, got "lable"',
     );
     assertThrows(
       () => new Value(1, { label: 2 as never }),
@@ -505,7 +505,10 @@ Deno.test("Value.toString() and Deno.inspect() show Python's repr", () => {
 
 Deno.test("Values from another copy of the module combine with these", async () => {
   // A notebook cell that re-runs `import` under a new URL gets a second class
-  const copy: typeof import("../lib/value.ts") = await import("../lib/value.ts?copy=2");
+  // (TypeScript sees two distinct classes, as it should; the test treats them as one type)
+  const copy = await import(
+    "../lib/value.ts?copy=2"
+  ) as unknown as typeof import("../lib/value.ts");
   const Other = copy.Value;
   assert(Other !== Value);
   const a = new Value(2);
@@ -596,4 +599,76 @@ Deno.test("a learner's own op with three children backpropagates through its _ba
   assertEquals([a.grad, b.grad, c.grad], [-30, 20, -12]); // 2·(b·c, a·c, a·b)
   const again = new Value(1, { children: [a, a] });
   assertEquals(again.children, [a, a]);
+});
+
+Deno.test("a learner's op never borrows a built-in op's derivative because of its name", () => {
+  // The op string is only a display name: "+" or "tanh" on a learner's value sends nothing back
+  // unless the learner gives localGrads or a _backward (the derivative follows the computation).
+  for (const op of ["+", "*", "tanh", "exp", "**2", "ReLU"]) {
+    const a = new Value(0.5);
+    const b = new Value(-2);
+    const v = new Value(6, { children: op === "+" || op === "*" ? [a, b] : [a], op });
+    v.backward();
+    assertEquals([a.grad, b.grad, v.grad], [0, 0, 1], op);
+  }
+});
+
+Deno.test("a learner's op with localGrads backpropagates them, as microgpt's Value does", async (t) => {
+  await t.step("cube: d(x³)/dx = 3x², 12 at x = 2", () => {
+    const x = new Value(2);
+    const y = new Value(8, { children: [x], op: "cube", localGrads: [12] });
+    y.mul(2).backward();
+    assertEquals([x.grad, y.localGrads, y.children], [24, [12], [x]]);
+  });
+  await t.step("a child listed twice gets both contributions", () => {
+    const a = new Value(3);
+    const sq = new Value(9, { children: [a, a], op: "a·a", localGrads: [3, 3] });
+    sq.backward();
+    assertEquals(a.grad, 6); // d(a²)/da = 2a
+  });
+  await t.step("refused when not one finite number per child, nothing made", () => {
+    const a = new Value(1);
+    assertThrows(
+      () => new Value(1, { children: [a], localGrads: [1, 2] }),
+      RangeError,
+      "Cannot create Value: localGrads must be one finite number per child, got 2 for 1",
+    );
+    assertThrows(() => new Value(1, { children: [a], localGrads: [NaN] }), RangeError, "NaN");
+    assertThrows(
+      () => new Value(1, { children: [a], localGrads: 3 as never }),
+      TypeError,
+      "Cannot create Value: localGrads must be an array of numbers, got 3",
+    );
+    assertThrows(
+      () => new Value(1, { children: [a], localGrads: ["1"] as never }),
+      TypeError,
+      "localGrads must be an array of numbers",
+    );
+    assertEquals(a.grad, 0);
+  });
+});
+
+Deno.test("Value.localGrads are each op's derivatives, computed with the result", () => {
+  // Hand derivations: d(ab)/da = b, d(a+b) = 1, d(a^k)/da = k·a^(k-1), d(tanh)/da = 1 - tanh²,
+  // d(e^a)/da = e^a, d(ln a)/da = 1/a, d(a^b)/db = a^b·ln a.
+  const [a, b] = [new Value(2), new Value(-3)];
+  assertEquals(a.localGrads, []);
+  assertEquals(a.mul(b).localGrads, [-3, 2]);
+  assertEquals(a.add(b).localGrads, [1, 1]);
+  assertEquals(a.add(a).localGrads, [2]); // one child, both derivatives added
+  assertEquals(a.pow(3).localGrads, [12]);
+  assertEquals(new Value(0).tanh().localGrads, [1]);
+  assertEquals(new Value(0).exp().localGrads, [1]);
+  assertEquals(a.log().localGrads, [0.5]);
+  assertEquals(a.pow(new Value(3)).localGrads, [12, 8 * Math.log(2)]);
+  assertEquals(new Value(-1).relu().localGrads, [0]);
+});
+
+Deno.test("JSON.stringify(value) gives its own fields, even at the end of a deep graph", () => {
+  let x = new Value(1, { label: "x" });
+  assertEquals(JSON.parse(JSON.stringify(x)), { data: 1, grad: 0, label: "x", op: "" });
+  for (let i = 0; i < 100_000; i++) x = x.add(1);
+  x.backward();
+  assertEquals(JSON.parse(JSON.stringify(x)), { data: 100_001, grad: 1, label: "", op: "+" });
+  assertEquals(JSON.stringify([new Value(2).tanh()]), `[${JSON.stringify(new Value(2).tanh())}]`);
 });

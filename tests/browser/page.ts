@@ -19,6 +19,8 @@ export interface SvgReport {
   texts: string[];
   /** How many record nodes (boxes split into cells) it has. */
   records: number;
+  /** Whether it is a `stepBackward()` stepper's, whose texts change as it steps. */
+  stepper: boolean;
 }
 
 /** What one code cell shows after running. */
@@ -112,6 +114,7 @@ export function inspectCells(): CellReport[] {
           texts: [...svg.querySelectorAll("text")].map((t) => t.textContent ?? ""),
           records: [...svg.querySelectorAll("g.node")].filter((n) => n.querySelector("polyline"))
             .length,
+          stepper: svg.closest("[data-denograd-stepper]") !== null,
         };
       });
     const images = [...element.querySelectorAll<HTMLImageElement>(".output_area img")].map(
