@@ -32,3 +32,4 @@ export * from "./lib/step_backward.ts";
 export * from "./lib/plot.ts";
 export * from "./lib/random.ts";
 export * from "./lib/datasets.ts";
+export * from "./lib/repr.ts";

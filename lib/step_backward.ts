@@ -2,9 +2,9 @@
  * Stepping through `backward()` one node at a time, in the notebook: the learner's own graph,
  * laid out by the same Graphviz as `drawDot`, with buttons, a slider and arrow keys.
  *
- * The steps are recorded from a real run of the engine: every value's own `_backward()` is
- * called in the order `backward()` calls them, and every gradient is read after each call. The
- * page only replays those recorded numbers; it computes none.
+ * The steps are recorded from a real run of the engine: `root.backward()` itself runs, and
+ * every gradient is read around each `_backward()` call it makes, in its order. The page only
+ * replays those recorded numbers; it computes none.
  *
  * @module
  */
@@ -120,10 +120,11 @@ export class StepBackward {
   };
 
   /**
-   * Record `root`'s backward pass: zero every `grad` of its graph (as `zeroGrad()` does), set
-   * `root.grad` to 1, call each value's own `_backward()` in the order `backward()` does, and
-   * read every gradient after each call. Afterwards every `grad` is put back as it was: making a
-   * stepper changes nothing (call `root.backward()` to keep the gradients).
+   * Record `root`'s backward pass: zero every `grad` of its graph (as `zeroGrad()` does), then
+   * run `root.backward()` with each value's `_backward()` (the engine's, or a learner's own)
+   * wrapped for the pass to read every gradient it writes. Afterwards every `_backward` and
+   * every `grad` is put back as it was: making a stepper changes nothing (call `root.backward()`
+   * to keep the gradients).
    *
    * @param root The output to backpropagate from.
    * @param options `rankdir` and `maxNodes`: see {@linkcode StepBackwardOptions}.
@@ -353,7 +354,7 @@ export class StepBackward {
       `<button type="button" data-act="play" title="Play">▶ Play</button>` +
       `<button type="button" data-act="next" title="Next (→)">Next ▶</button>` +
       `<input type="range" min="0" max="${last}" value="${last}" step="1" ` +
-      `aria-label="Step" style="vertical-align:middle;width:160px">` +
+      `aria-label="Step" style="display:inline-block;vertical-align:middle;width:160px">` +
       ` <span class="denograd-counter">Step ${last} of ${last}</span>` +
       `<span style="margin-left:8px;color:#444"><i style="background:${AMBER}"></i>` +
       `running _backward()<i style="background:${BLUE_FILL}"></i>grad just written` +
@@ -451,37 +452,47 @@ interface Recorded extends BackwardStep {
 }
 
 /**
- * Run `root`'s backward pass with the engine's own `_backward()`s, as `zeroGrad()` then
- * `backward()` would, reading the gradients after every call; then put every `grad` back.
+ * Run `root.backward()` itself, from every `grad` 0 (as after `zeroGrad()`), with each value's
+ * `_backward` wrapped for the pass so that the gradients are read before and after each call,
+ * in whatever order the engine makes them; then put every `_backward` and `grad` back.
  */
 function record(root: Value, nodes: readonly Value[]): Recorded[] {
   const saved = nodes.map((v) => v.grad);
+  const own = nodes.map((v) => Object.getOwnPropertyDescriptor(v, "_backward"));
   const steps: Recorded[] = [];
   try {
-    for (const v of nodes) v.grad = 0;
-    root.grad = 1; // dL/dL = 1, as backward() starts
-    steps.push({
-      node: root,
-      grads: new Map(nodes.map((v) => [v, v.grad])),
-      outGrad: 1,
-      before: new Map(),
-    });
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const v = nodes[i];
+    for (const v of nodes) {
+      v.grad = 0;
+      const send = v._backward; // the engine's, or a learner's own
       const children = v.children;
       // The engine's _backward writes only the children; a learner's own may write any grad.
       const watched = hasOwnBackward(v) ? nodes : children;
-      const before = new Map(watched.map((w) => [w, w.grad]));
-      const outGrad = v.grad;
-      v._backward();
-      const grads = new Map<Value, number>();
-      for (const w of watched) {
-        if (children.includes(w) || !Object.is(w.grad, before.get(w))) grads.set(w, w.grad);
-      }
-      if (children.length > 0 || grads.size > 0) steps.push({ node: v, grads, outGrad, before });
+      v._backward = () => {
+        if (steps.length === 0) { // the start of the pass: root.grad = 1, every other 0
+          steps.push({
+            node: root,
+            grads: new Map(nodes.map((w) => [w, w.grad])),
+            outGrad: root.grad,
+            before: new Map(),
+          });
+        }
+        const before = new Map(watched.map((w) => [w, w.grad]));
+        const outGrad = v.grad;
+        send.call(v);
+        const grads = new Map<Value, number>();
+        for (const w of watched) {
+          if (children.includes(w) || !Object.is(w.grad, before.get(w))) grads.set(w, w.grad);
+        }
+        if (children.length > 0 || grads.size > 0) steps.push({ node: v, grads, outGrad, before });
+      };
     }
+    root.backward();
   } finally {
-    nodes.forEach((v, i) => v.grad = saved[i]);
+    nodes.forEach((v, i) => {
+      if (own[i] === undefined) delete (v as { _backward?: unknown })._backward;
+      else Object.defineProperty(v, "_backward", own[i]!);
+      v.grad = saved[i];
+    });
   }
   return steps;
 }

@@ -18,7 +18,7 @@ const OPTIONS = ["label", "children", "op", "localGrads"];
  * for `backward`, which goes through them in reverse. A slab is freed, as any object is, when
  * none of its values is in use any more.
  */
-const SLAB_VALUES = 4096;
+const SLAB_VALUES = 1024;
 const PASS = SLAB_VALUES * 5;
 const SEQ = PASS + 1;
 /** A slab: the numbers, and the values in the order they were made. */
@@ -36,15 +36,10 @@ function newSlab(): void {
 /** Stamps for sorts and backward passes: counting up, they never repeat, so none need clearing. */
 let stamp = 0;
 
-/**
- * The children of a learner's own value and their local derivatives, if given; also those of
- * a result computed from another copy's value (`mixed`).
- */
+/** A learner's own value's children and their local derivatives, if given. */
 interface Own {
   children: readonly Value[];
   localGrads: readonly number[] | undefined;
-  /** Whether the graph below has values of another copy of this class (see `backward`). */
-  mixed: boolean;
 }
 
 /** The constructor's options, checked and copied. */
@@ -84,8 +79,6 @@ function checkValueOptions(
 
 /** {@linkcode topologicalSort}'s walk, defined inside {@linkcode Value} to read its private fields. */
 let sort: (root: Value, reset: boolean) => Value[];
-/** Whether `v` is another copy's value, or is computed from one. */
-let isMixed: (v: Value) => boolean;
 
 /**
  * What {@linkcode Value}'s constructor takes besides the number.
@@ -191,7 +184,7 @@ export class Value {
     if (own.label !== "") this.label = own.label;
     this.op = own.op;
     const { children, localGrads } = own;
-    if (children.length > 0) this.#b = { children, localGrads, mixed: children.some(isMixed) };
+    if (children.length > 0) this.#b = { children, localGrads };
   }
 
   /** The number itself. */
@@ -260,13 +253,6 @@ export class Value {
     if (!Number.isFinite(data)) throw notFinite(op, this, b);
     const out = new Value(data);
     (out as { op: string }).op = op; // read-only to users; set here, once
-    if (isMixed(this) || (b !== undefined && isMixed(b))) {
-      const [children, localGrads] = b === undefined || b === this
-        ? [[this], [da + db]]
-        : [[this, b], [da, db]];
-      out.#b = { children, localGrads, mixed: true };
-      return out;
-    }
     out.#a = this;
     if (b === this) out.#slab[out.#at + 2] = da + db;
     else {
@@ -584,22 +570,28 @@ export class Value {
     // is a topological order: going through the slabs' values backwards, newest first, each
     // value sends its grad back only after every value that uses it has added to it. `reach`
     // marks the values this pass must visit and the slabs they are in.
-    if (isMixed(this)) return this.#backwardSorted();
     const pass = ++stamp;
     const pending: Slab[] = []; // slabs with values to visit, oldest first
-    const reach = (v: Value) => {
+    const leaves: Value[] = []; // the leaves reached, and their grads before this pass
+    const before: number[] = [];
+    let reached = 0;
+    const reach = (v: Value): boolean => {
+      if (!(#at in v)) return false; // another copy's value: see #backwardSorted
       const nums = v.#slab;
       const at = v.#at;
-      if (nums[at + 4] === pass) return;
+      if (nums[at + 4] === pass) return true;
       nums[at + 4] = pass;
+      reached++;
       // A result's grad starts at 0 in each pass; a leaf's (a weight's) keeps accumulating
       if (v.#a !== undefined || v.#b !== undefined) nums[at + 1] = 0;
+      else leaves.push(v), before.push(nums[at + 1]);
       if (nums[PASS] !== pass) {
         nums[PASS] = pass;
         let k = pending.length;
         while (k > 0 && pending[k - 1][SEQ] > nums[SEQ]) k--;
         pending.splice(k, 0, nums);
       }
+      return true;
     };
     reach(this);
     this.grad = 1;
@@ -610,24 +602,25 @@ export class Value {
         if (nums[5 * i + 4] !== pass) continue;
         const v = values[i];
         const [a, b] = [v.#a, v.#b];
-        if (a !== undefined) reach(a);
-        if (b !== undefined) {
-          if (a === undefined) (b as Own).children.forEach(reach);
-          else reach(b as Value);
-        }
+        const ours = a === undefined
+          ? b === undefined || (b as Own).children.every(reach)
+          : reach(a) && (b === undefined || reach(b as Value));
+        if (!ours) return this.#backwardSorted(leaves, before);
         v._backward();
       }
     }
-    // Values made from here on (the next training step's) take a new slab, unless few are in
-    // this one: a slab is kept while any of its values is in use, and with it all the others.
-    if (used > SLAB_VALUES / 8) used = SLAB_VALUES;
+    // Values made from here on (the next training step's) take a new slab, unless the graph was
+    // small: a slab is kept while any of its values is in use, and with it all the others.
+    if (reached > SLAB_VALUES / 8) used = SLAB_VALUES;
   }
 
   /**
    * `backward` for a graph with values of another copy of this class, which keep their numbers
-   * in their own slabs: in micrograd's depth-first order.
+   * in their own slabs: in micrograd's depth-first order, after putting back the grads of the
+   * leaves that the pass above reached before it met such a value.
    */
-  #backwardSorted(): void {
+  #backwardSorted(leaves: Value[], before: number[]): void {
+    leaves.forEach((leaf, i) => leaf.grad = before[i]);
     const topo = sort(this, true); // results (values with children) start at 0, leaves keep theirs
     this.grad = 1;
     for (let i = topo.length - 1; i >= 0; i--) topo[i]._backward();
@@ -703,9 +696,7 @@ export class Value {
   }
 
   static {
-    // These live inside the class, where they can read the private fields.
-    isMixed = (v) =>
-      !(#at in v) || (v.#a === undefined && v.#b !== undefined && (v.#b as Own).mixed);
+    // The sort lives inside the class, where it can read the private fields.
     sort = (root, reset) => {
       // Each sort stamps values with two fresh numbers: `open` once their children are pushed,
       // `done` once they are in the order. Counting up, stamps never repeat, so none need clearing.

@@ -1,6 +1,7 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertThrows } from "@std/assert";
 import fc from "fast-check";
 import { describe, formatFixed, formatRepr } from "../lib/_format.ts";
+import { repr } from "../mod.ts";
 
 // [x, Python's '%.4f' % x, Python's repr(x)], printed by /usr/bin/python3 (CPython 3.11) from:
 // for x in xs: print(f"  [{x!r}, {'%.4f' % x!r}, {repr(x)!r}],".replace("'", '"'))
@@ -175,4 +176,13 @@ Deno.test("describe() names what a caller passed", () => {
   assertEquals(describe([1, 2]), "an array of length 2");
   assertEquals(describe(new Map()), "an object (Map)");
   assertEquals(describe(Object.create(null)), "an object (null prototype)");
+});
+
+Deno.test("repr() is the public formatRepr(), and refuses what is not a number", () => {
+  for (const [x, , expected] of TABLE) assertEquals(repr(x), expected, `${x}`);
+  assertThrows(
+    () => repr("1" as never),
+    TypeError,
+    'Cannot repr: expected a number, got string "1"',
+  );
 });

@@ -380,3 +380,44 @@ Deno.test("a learner's subclass with its own _backward method is recorded as it 
   assertEquals(stepper.gradsAt(stepper.steps.length - 1)[0], 2);
   assertStringIncludes(stepper.dot, 'label="+= 2"');
 });
+
+Deno.test("the steps come in the order backward() calls _backward(), which is left as it was", () => {
+  // u is made before v, but the root's first operand is v: a depth-first sort would visit v's
+  // side first and so process u first; the engine may use another valid order. Whatever it
+  // uses, the steps follow it: the calls are watched here with a spy on each value.
+  const build = () => {
+    const x = new Value(1.5, { label: "x" });
+    const u = x.mul(2);
+    u.label = "u";
+    const v = x.mul(3);
+    v.label = "v";
+    const root = v.add(u).tanh();
+    root.label = "root";
+    return root;
+  };
+  const spied = build();
+  const calls: string[] = [];
+  const nodes = stepBackward(spied).nodes;
+  for (const n of nodes) {
+    const send = n._backward;
+    n._backward = () => {
+      if (n.children.length > 0) calls.push(n.label);
+      send.call(n);
+    };
+  }
+  spied.backward();
+  const root = build();
+  const stepper = stepBackward(root);
+  assertEquals(stepper.steps.slice(1).map((s) => s.node.label), calls);
+  for (const n of stepper.nodes) assertEquals(Object.hasOwn(n, "_backward"), false, n.label);
+
+  // A learner's own closure is put back too, the same function.
+  const x = new Value(2);
+  const out = new Value(4, { children: [x], op: "sq" });
+  const own = () => {
+    x.grad += 2 * x.data * out.grad;
+  };
+  out._backward = own;
+  stepBackward(out);
+  assertEquals(out._backward, own);
+});

@@ -672,3 +672,42 @@ Deno.test("JSON.stringify(value) gives its own fields, even at the end of a deep
   assertEquals(JSON.parse(JSON.stringify(x)), { data: 100_001, grad: 1, label: "", op: "+" });
   assertEquals(JSON.stringify([new Value(2).tanh()]), `[${JSON.stringify(new Value(2).tanh())}]`);
 });
+
+Deno.test("backward() meeting another copy's value midway counts every leaf once", async () => {
+  // The pass visits values newest first; here it reaches `a` (through a·3) before it meets the
+  // other copy's value f, then must start over in micrograd's order without adding a's share twice.
+  const copy = await import(
+    "../lib/value.ts?copy=3"
+  ) as unknown as typeof import("../lib/value.ts");
+  const a = new Value(4);
+  a.grad = 1; // left over from an earlier pass: kept, as a leaf's grad is
+  const f = new copy.Value(2);
+  const u = a.mul(f);
+  const y = a.mul(3).add(u);
+  y.backward();
+  // dy/da = 3 + f = 5, dy/df = a = 4 (by hand)
+  assertEquals([a.grad, f.grad, y.grad, u.grad], [1 + 5, 4, 1, 1]);
+});
+
+Deno.test("backward() visits values newest first, as a topological order", () => {
+  // A value is made after its operands, so the reverse of the order of making is topological;
+  // each _backward() must run after every value that uses it has added to its grad.
+  const order: string[] = [];
+  const a = new Value(1.5, { label: "a" });
+  const b = a.tanh();
+  const c = a.mul(b); // uses a and b
+  const d = b.exp().add(c); // uses b again, and c
+  for (const [v, name] of [[a, "a"], [b, "b"], [c, "c"], [d, "d"]] as const) {
+    const own = v._backward.bind(v);
+    v._backward = () => {
+      order.push(name);
+      own();
+    };
+  }
+  d.backward();
+  assertEquals(order, ["d", "c", "b", "a"]);
+  // The grads match central differences of d(a) = e^tanh(a) + a·tanh(a)
+  const h = 1e-6;
+  const fn = (x: number) => Math.exp(Math.tanh(x)) + x * Math.tanh(x);
+  assertAlmostEquals(a.grad, (fn(1.5 + h) - fn(1.5 - h)) / (2 * h), 1e-8);
+});
