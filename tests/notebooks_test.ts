@@ -168,8 +168,11 @@ function checkDay2(runs: CellRun[]): void {
   assert(repr.includes("Value(data=7.0, label=y)"), repr);
 
   // The lecture beats the seed leaves out, each an extra cell (markdown before code).
-  assertEquals(tsNotebook.cells.filter(isExtra).length, 9);
+  assertEquals(tsNotebook.cells.filter(isExtra).length, 11);
   const cell = (snippet: string) => cellWith("day2_backpropagation.ipynb", runs, snippet);
+  // The step-through of backward() on L: e, d and L send grads back (3 steps); 7 values and
+  // 3 op nodes are drawn.
+  checkStepper(cell("stepBackward(L)"), "StepBackward(3 steps, 10 nodes)");
   // One step along the gradients. The lecture prints -7.286496; so does
   // /usr/bin/python3 -c 'a, b, c, f = 2.0 + 0.01 * 6, -3.0 + 0.01 * -4, 10.0 + 0.01 * -2, -2.0 + 0.01 * 4
   // print((a * b + c) * f)'
@@ -210,6 +213,19 @@ function checkDay2(runs: CellRun[]): void {
   ) assert(records.includes(leaf), `no ${leaf} in ${records}`);
 }
 
+/**
+ * A `stepBackward` output, as a notebook shows it: its text form, the page with the controls, and a
+ * still picture of the last step for viewers that run no script.
+ */
+function checkStepper(run: CellRun, plain: string): void {
+  const out = run.outputs.find((o) => o.data?.["text/html"]);
+  assert(out, `cell ${run.index} shows no text/html`);
+  assertEquals(out.data!["text/plain"], plain);
+  assertStringIncludes(out.data!["image/svg+xml"], "<svg");
+  assertStringIncludes(out.data!["text/html"], "<script");
+  assert(!/https?:\/\/(?!www\.w3\.org\/)/.test(out.data!["text/html"]), "a URL in the page");
+}
+
 /** The run of `name`'s code cell whose source includes `snippet`. */
 function cellWith(name: string, runs: CellRun[], snippet: string): CellRun {
   const nb = JSON.parse(Deno.readTextFileSync(new URL(name, notebooksDir)));
@@ -224,6 +240,9 @@ function cellWith(name: string, runs: CellRun[], snippet: string): CellRun {
 function checkDay3(runs: CellRun[]): void {
   const cell = (snippet: string) => cellWith("day3_automatic_backpropagation.ipynb", runs, snippet);
   const records = (snippet: string) => readGraph(svgOf(cell(snippet))).records;
+  // The neuron's backward() step by step: o, n, x1w1x2w2, x1w1 and x2w2 send grads back; 10
+  // values and 5 op nodes are drawn.
+  checkStepper(cell("stepBackward(o)"), "StepBackward(5 steps, 15 nodes)");
   // The lecture's neuron (Karpathy, "The spelled-out intro to neural networks and backpropagation"):
   // do/dn = 1 - tanh²(0.8814) = 0.5, so x1 = w1·0.5, w1 = x1·0.5, x2 = w2·0.5, w2 = x2·0.5, b = 0.5.
   const leaves = [
@@ -337,6 +356,9 @@ function ulpsApart(a: number, b: number): number {
 
 function checkDay4(runs: CellRun[]): void {
   const cell = (snippet: string) => cellWith("day4_neural_net.ipynb", runs, snippet);
+  // A Neuron(3) backpropagated step by step: tanh, 3 additions and 3 products (7 steps); 3
+  // weights, the bias, 3 inputs and 7 results are drawn with 7 op nodes (21).
+  checkStepper(cell("stepBackward(neuronOut)"), "StepBackward(7 steps, 21 nodes)");
   const steps = (run: CellRun) =>
     [...text(run).matchAll(/^step (\d+) loss (\d+\.\d+)/gm)].map((
       m,
