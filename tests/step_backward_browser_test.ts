@@ -8,6 +8,7 @@ import { assert, assertEquals, assertGreater, fail } from "@std/assert";
 import { formatFixed } from "../lib/_format.ts";
 import { stepBackward, Value } from "../mod.ts";
 import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { notebookOf } from "./browser/fixture.ts";
 import {
   forget,
   inspectCells,
@@ -147,7 +148,10 @@ Deno.test({
       `${DAY2}\nstepBackward(L);`,
       `${NEURON}\nstepBackward(o, { rankdir: "TB" });`,
     ];
-    await Deno.writeTextFile(new URL(NOTEBOOK, root), JSON.stringify(notebook(cells), null, 1));
+    await Deno.writeTextFile(
+      new URL(NOTEBOOK, root),
+      JSON.stringify(notebookOf("stepBackward in the browser", cells), null, 1),
+    );
     const log = new URL("jupyter_step_backward.log", artifacts);
     const server = await startJupyter(root.pathname, log.pathname);
     let browser;
@@ -281,28 +285,6 @@ async function waitForSteppers(page: Page, count: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-/** A notebook (nbformat 4) of `sources`, for the Deno kernel, with no outputs. */
-function notebook(sources: string[]): unknown {
-  return {
-    cells: [
-      { cell_type: "markdown", metadata: {}, source: ["# stepBackward in the browser"] },
-      ...sources.map((source) => ({
-        cell_type: "code",
-        execution_count: null,
-        metadata: {},
-        outputs: [],
-        source: [source],
-      })),
-    ],
-    metadata: {
-      kernelspec: { display_name: "Deno", language: "typescript", name: "deno" },
-      language_info: { name: "typescript" },
-    },
-    nbformat: 4,
-    nbformat_minor: 4,
-  };
 }
 
 function isFile(path: string): boolean {

@@ -80,10 +80,15 @@ drawDot(L, { rankdir: "TB" });`,
 
 /** The notebook, as nbformat 4 JSON, with no outputs. */
 export function fixtureNotebook(): unknown {
+  return notebookOf("drawDot in the browser", cells.map(([source]) => source));
+}
+
+/** A notebook (nbformat 4) for the Deno kernel: a title, then `sources` as code cells, no outputs. */
+export function notebookOf(title: string, sources: string[]): unknown {
   return {
     cells: [
-      { cell_type: "markdown", metadata: {}, source: ["# drawDot in the browser"] },
-      ...cells.map(([source]) => ({
+      { cell_type: "markdown", metadata: {}, source: [`# ${title}`] },
+      ...sources.map((source) => ({
         cell_type: "code",
         execution_count: null,
         metadata: {},
