@@ -12,7 +12,7 @@ const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
 const OPTIONS = ["label", "children", "op", "localGrads"];
 
 /**
- * Values keep their numbers in slabs (see `Value`): Float64Arrays of 4,096 values' numbers, 5
+ * Values keep their numbers in slabs (see `Value`): Float64Arrays of 1,024 values' numbers, 5
  * each, then two of the slab's own: the last backward pass that went through it, and its place
  * in the order slabs were made. `made` lists the values of a slab in the order they were made,
  * for `backward`, which goes through them in reverse. A slab is freed, as any object is, when
