@@ -10,7 +10,7 @@
  */
 import { describe, formatFixed, formatRepr } from "./_format.ts";
 import { checkChoice, checkInteger, checkOptions } from "./_check.ts";
-import { checkGraphSize, checkMaxNodes, layOut, valueGraphDot } from "./_dot.ts";
+import { checkGraphSize, checkMaxNodes, escapeText, layOut, valueGraphDot } from "./_dot.ts";
 import { isValue, topologicalSort, Value } from "./value.ts";
 
 const ACTION = "step backward";
@@ -239,7 +239,7 @@ export class StepBackward {
       record: (_, i) => ` class="dgv${i}"`,
       op: (_, i) => ` class="dgo${i}"`,
       edge: (_child, _parent, k) =>
-        `label="${escapeDot(edgeLabels[k])}" fontname=Courier fontsize=12 fontcolor="${GREY}" ` +
+        `label="${escapeText(edgeLabels[k])}" fontname=Courier fontsize=12 fontcolor="${GREY}" ` +
         `class="dge${k}"`,
     });
     const tips = nodes.map((v): [string, string] => [
@@ -521,11 +521,6 @@ function short(x: number): string {
   const s = formatFixed(x, 4);
   const t = s.includes(".") ? s.replace(/\.?0+$/, "") : s;
   return t === "-0" ? "0" : t;
-}
-
-/** Text for a double-quoted DOT string. */
-function escapeDot(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/[\\"]/g, (c) => "\\" + c);
 }
 
 /** Text for XML content or a double-quoted attribute. */

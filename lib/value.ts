@@ -4,7 +4,7 @@
  * @module
  */
 import { describe, formatRepr } from "./_format.ts";
-import { checkOptions } from "./_check.ts";
+import { checkFinite, checkOptions } from "./_check.ts";
 
 /** Marks denograd values, so a value made by an earlier evaluation of this module still counts. */
 const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
@@ -168,12 +168,7 @@ export class Value {
    * ```
    */
   constructor(data: number, options?: ValueOptions) {
-    if (typeof data !== "number") {
-      throw new TypeError(`Cannot create Value: data must be a number, got ${describe(data)}`);
-    }
-    if (!Number.isFinite(data)) {
-      throw new RangeError(`Cannot create Value: data must be finite, got ${data}`);
-    }
+    checkFinite(data, "create Value", "data");
     const own = options === undefined ? undefined : checkValueOptions(options);
     if (used === SLAB_VALUES) newSlab();
     slab.made.push(this);
@@ -326,7 +321,7 @@ export class Value {
   pow(exponent: Value | number): Value {
     const a = this.data;
     if (typeof exponent === "number") {
-      const k = checkNumber(exponent, "pow");
+      const k = checkFinite(exponent, "pow", "the operand");
       // d(a^k)/da = k·a^(k-1), written out as 0 for k = 0, where 0 · 0^-1 would be NaN
       return this.#result(power(a, k), powerOp(k), k === 0 ? 0 : k * a ** (k - 1));
     }
@@ -374,7 +369,9 @@ export class Value {
    * ```
    */
   sub(other: Value | number): Value {
-    const b = typeof other === "number" ? checkNumber(other, "sub") : toValue(other, "sub").data;
+    const b = typeof other === "number"
+      ? checkFinite(other, "sub", "the operand")
+      : toValue(other, "sub").data;
     if (!Number.isFinite(this.data - b)) throw notFinite("-", this, b);
     return this.add(typeof other === "number" ? -other : other.neg());
   }
@@ -395,7 +392,9 @@ export class Value {
    * ```
    */
   div(other: Value | number): Value {
-    const b = typeof other === "number" ? checkNumber(other, "div") : toValue(other, "div").data;
+    const b = typeof other === "number"
+      ? checkFinite(other, "div", "the operand")
+      : toValue(other, "div").data;
     if (b === 0) {
       throw new RangeError(`Cannot div: the divisor is 0, got ${formatRepr(this.data)} / 0`);
     }
@@ -906,18 +905,11 @@ export function topologicalSort(root: Value): Value[] {
 
 /** An op's operand as a `Value`: numbers are wrapped, anything else is a `TypeError`. */
 function toValue(x: Value | number, method: string): Value {
-  if (typeof x === "number") return new Value(checkNumber(x, method));
+  if (typeof x === "number") return new Value(checkFinite(x, method, "the operand"));
   if (isValue(x)) return x;
   throw new TypeError(
     `Cannot ${method}: the operand must be a Value or a number, got ${describe(x)}`,
   );
-}
-
-function checkNumber(x: number, method: string): number {
-  if (!Number.isFinite(x)) {
-    throw new RangeError(`Cannot ${method}: the operand must be finite, got ${x}`);
-  }
-  return x;
 }
 
 /** The error for a result that is not finite: `Cannot mul: the result is not finite, got ...`. */

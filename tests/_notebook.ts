@@ -53,6 +53,30 @@ export function listNotebooks(): string[] {
 }
 
 /**
+ * `notebook` (the text of an .ipynb file) laid out as `deno fmt` lays it out with this project's
+ * settings. deno.json keeps notebooks/ out of `deno fmt`, because Deno 2.9.6's `--check` flags
+ * every notebook it has not written itself, changed or not; so the text is formatted as a file
+ * in a temporary folder.
+ */
+export async function formatNotebook(notebook: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "denograd_fmt_" });
+  try {
+    const file = `${dir}/notebook.ipynb`;
+    await Deno.writeTextFile(file, notebook);
+    const config = new URL("../deno.json", import.meta.url).pathname;
+    const fmt = await new Deno.Command(Deno.execPath(), {
+      args: ["fmt", "--quiet", "--config", config, file],
+    }).output();
+    if (!fmt.success) {
+      throw new Error(`Cannot format a notebook: ${new TextDecoder().decode(fmt.stderr)}`);
+    }
+    return await Deno.readTextFile(file);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
  * Execute every code cell of `path` in a fresh Deno kernel and return what each cell output.
  * With `write`, the outputs are also stored in the notebook file (`deno task notebooks`).
  */

@@ -13,6 +13,7 @@ import {
 } from "@std/assert";
 import { drawDot, Value } from "../mod.ts";
 import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { artifacts, CHROMIUM, chromiumMissing, CI, root } from "./browser/setup.ts";
 import { listNotebooks } from "./_notebook.ts";
 import { type CellExpectation, fixtureExpectations, fixtureNotebook } from "./browser/fixture.ts";
 import {
@@ -26,10 +27,6 @@ import {
   unrollForScreenshot,
 } from "./browser/page.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CI = Deno.env.get("CI") === "true";
-const root = new URL("../", import.meta.url);
-const artifacts = new URL(".test-artifacts/browser/", root);
 const FIXTURE = ".test-artifacts/browser/fixture.ipynb";
 /** How long one cell may take to run. */
 const RUN_TIMEOUT_MS = 300_000;
@@ -41,7 +38,6 @@ const RUN_TIMEOUT_MS = 300_000;
  */
 const QUIET_MS = 500;
 
-const chromiumMissing = !isFile(CHROMIUM);
 if (chromiumMissing && !CI) {
   console.warn(`browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 }
@@ -300,12 +296,4 @@ function day2(): Value {
   L.label = "L";
   L.backward();
   return L;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }

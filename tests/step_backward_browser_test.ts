@@ -8,6 +8,7 @@ import { assert, assertEquals, assertGreater, fail } from "@std/assert";
 import { formatFixed } from "../lib/_format.ts";
 import { stepBackward, Value } from "../mod.ts";
 import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { artifacts, CHROMIUM, chromiumMissing, CI, root } from "./browser/setup.ts";
 import { notebookOf } from "./browser/fixture.ts";
 import {
   forget,
@@ -18,10 +19,6 @@ import {
   textsOutsideCells,
 } from "./browser/page.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CI = Deno.env.get("CI") === "true";
-const root = new URL("../", import.meta.url);
-const artifacts = new URL(".test-artifacts/browser/", root);
 const NOTEBOOK = ".test-artifacts/browser/step_backward.ipynb";
 const RUN_TIMEOUT_MS = 120_000;
 
@@ -44,7 +41,6 @@ n.label = "n";
 const o = n.tanh();
 o.label = "o";`;
 
-const chromiumMissing = !isFile(CHROMIUM);
 if (chromiumMissing && !CI) {
   console.warn(`stepBackward browser test skipped: ${CHROMIUM} is missing`);
 }
@@ -284,13 +280,5 @@ async function waitForSteppers(page: Page, count: number): Promise<void> {
       fail(`Timed out waiting for ${count} steppers, ${ready} started; ${errors.join("; ")}`);
     }
     await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
   }
 }

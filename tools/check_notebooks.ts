@@ -14,7 +14,7 @@
 import { listNotebooks } from "../tests/_notebook.ts";
 
 const root = new URL("../", import.meta.url);
-const notebooksUrl = new URL("notebooks/", root);
+const modUrl = new URL("mod.ts", root).href;
 const names = listNotebooks();
 
 const dir = await Deno.makeTempDir({ prefix: "denograd_notebooks_" });
@@ -25,11 +25,7 @@ for (const name of names) {
   const module = cells.flatMap((cell, index) => {
     if (cell.cell_type !== "code") return [];
     const source = [cell.source].flat().join("")
-      // imports relative to notebooks/ (`../mod.ts`, `../lib/_format.ts`) from anywhere
-      .replace(
-        /(?<=from )"(\.\.\/[^"]+)"/g,
-        (_, path) => JSON.stringify(new URL(path, notebooksUrl).href),
-      )
+      .replaceAll('"../mod.ts"', JSON.stringify(modUrl))
       .replace(/^(const|let) /gm, "var ");
     return [`// ${name}, cell ${index}\n${source}\n`];
   });

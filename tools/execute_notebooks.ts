@@ -7,16 +7,15 @@
  *
  * @module
  */
-import { listNotebooks, runNotebook } from "../tests/_notebook.ts";
+import { formatNotebook, listNotebooks, runNotebook } from "../tests/_notebook.ts";
 
 const root = new URL("../", import.meta.url);
 const names = Deno.args.length > 0 ? Deno.args : listNotebooks();
 
 for (const name of names) {
-  const cells = await runNotebook(new URL(name, root).pathname, { write: true });
+  const path = new URL(name, root).pathname;
+  const cells = await runNotebook(path, { write: true });
   const error = cells.flatMap((c) => c.outputs).find((o) => o.output_type === "error");
   console.log(`${name}: ${cells.length} code cells${error ? `, ERROR: ${error.evalue}` : ""}`);
+  await Deno.writeTextFile(path, await formatNotebook(await Deno.readTextFile(path)));
 }
-const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", ...names] })
-  .output();
-if (!fmt.success) throw new Error("Cannot format the notebooks: deno fmt failed");
