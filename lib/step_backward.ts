@@ -459,11 +459,12 @@ interface Recorded extends BackwardStep {
 function record(root: Value, nodes: readonly Value[]): Recorded[] {
   const saved = nodes.map((v) => v.grad);
   const own = nodes.map((v) => Object.getOwnPropertyDescriptor(v, "_backward"));
+  const sends = nodes.map((v) => v._backward); // the engine's, or a learner's own
   const steps: Recorded[] = [];
   try {
-    for (const v of nodes) {
+    nodes.forEach((v, i) => {
       v.grad = 0;
-      const send = v._backward; // the engine's, or a learner's own
+      const send = sends[i];
       const children = v.children;
       // The engine's _backward writes only the children; a learner's own may write any grad.
       const watched = hasOwnBackward(v) ? nodes : children;
@@ -485,12 +486,15 @@ function record(root: Value, nodes: readonly Value[]): Recorded[] {
         }
         if (children.length > 0 || grads.size > 0) steps.push({ node: v, grads, outGrad, before });
       };
-    }
+    });
     root.backward();
   } finally {
+    // A value's `_backward` is kept on the tape, so setting it back puts it back; a subclass
+    // instance got the wrapper as its own property instead
     nodes.forEach((v, i) => {
-      if (own[i] === undefined) delete (v as { _backward?: unknown })._backward;
-      else Object.defineProperty(v, "_backward", own[i]!);
+      if (own[i] !== undefined) Object.defineProperty(v, "_backward", own[i]!);
+      else if (Object.hasOwn(v, "_backward")) delete (v as { _backward?: unknown })._backward;
+      else v._backward = sends[i];
       v.grad = saved[i];
     });
   }

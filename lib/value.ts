@@ -11,35 +11,142 @@ const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
 
 const OPTIONS = ["label", "children", "op", "localGrads"];
 
-/**
- * Values keep their numbers in slabs (see `Value`): Float64Arrays of 1,024 values' numbers, 5
- * each, then two of the slab's own: the last backward pass that went through it, and its place
- * in the order slabs were made. `made` lists the values of a slab in the order they were made,
- * for `backward`, which goes through them in reverse. A slab is freed, as any object is, when
- * none of its values is in use any more.
- */
-const SLAB_VALUES = 1024;
-const PASS = SLAB_VALUES * 5;
-const SEQ = PASS + 1;
-/** A slab: the numbers, and the values in the order they were made. */
-type Slab = Float64Array & { made: Value[] };
-let slab = new Float64Array(0) as Slab;
-let used = SLAB_VALUES;
-let slabs = 0;
+// The tape. A `Value` is a small handle; its numbers sit in a slab, with those of up to 4,095
+// other values in the order they were made: four floats (data, grad, and the local derivatives
+// towards its operands) and four integers (where its operands are, what backward does with it,
+// and a stamp for walks through the graph). Operands are numbers too (which slab, which value),
+// so a training step's graph is a few arrays, not tens of thousands of objects for the garbage
+// collector to copy while the step runs. A slab is freed, as any object is, once none of its
+// values is in use, nor any value made from them.
+const SLAB_BITS = 12; // 4,096 values, 192 KiB: measured, larger ones made the allocator page-fault
+const SLAB_VALUES = 1 << SLAB_BITS;
+const INDEX = SLAB_VALUES - 1; // ref & INDEX is the value's index in its slab
+// The floats, `nums[4 * i + ...]`:
+const DATA = 0; // the number
+const GRAD = 1; // d(output)/d(this)
+const DA = 2; // d(this)/d(a), the local derivative towards the first operand
+const DB = 3; // d(this)/d(b), towards the second
+// The integers, `ints[4 * i + ...]`:
+const A = 0; // the first operand: (its slab's index in `deps`) << SLAB_BITS | its index there
+const B = 1; // the second
+const KIND = 2; // what backward does with it: the bits below, and the op's code << 4
+const STAMP = 3; // the last walk through the graph that reached it
 
-function newSlab(): void {
-  slab = Object.assign(new Float64Array(SEQ + 1), { made: [] as Value[] });
-  slab[SEQ] = ++slabs;
-  used = 0;
+const HAS_A = 1; // an engine op with one operand, `a`
+const HAS_B = 2; // ... and a second, `b`
+const RESULT = 4; // has children: its grad starts at 0 in each backward pass
+const SPECIAL = 8; // backward calls its `_backward` (a learner's own op or closure)
+
+/** Op names by code (`KIND >> 4`), and codes by name: an op's name is stored as its code. */
+const opNames = [""];
+const opCodes = new Map([["", 0]]);
+const OWN_OP = 1; // more names than the table takes: this value's is in its `Meta`
+opNames.push("");
+
+/** The code of `name`, shifted into place for `KIND`. */
+function opCode(name: string): number {
+  let code = opCodes.get(name);
+  if (code === undefined) {
+    if (opNames.length >= 1 << 16) return OWN_OP << 4;
+    opCodes.set(name, code = opNames.push(name) - 1);
+  }
+  return code << 4;
 }
-
-/** Stamps for sorts and backward passes: counting up, they never repeat, so none need clearing. */
-let stamp = 0;
+const ADD = opCode("+");
+const MUL = opCode("*");
+const POW = opCode("**");
+const EXP = opCode("exp");
+const LOG = opCode("log");
+const TANH = opCode("tanh");
+const RELU = opCode("ReLU");
+const SIGMOID = opCode("sigmoid");
 
 /** A learner's own value's children and their local derivatives, if given. */
 interface Own {
   children: readonly Value[];
   localGrads: readonly number[] | undefined;
+}
+
+/** What only a few values have: a label, a learner's children or `_backward`. */
+interface Meta {
+  label?: string;
+  op?: string;
+  own?: Own;
+  backward?: (this: Value) => void;
+}
+
+/** A slab of the tape: up to 4,096 values, and the older slabs their operands are in. */
+class Slab {
+  readonly nums: Float64Array;
+  readonly ints: Int32Array;
+  /** The slabs operands are in: `deps[0]` is this one, then older ones as they are met. */
+  readonly deps: Slab[] = [this];
+  /** The order slabs were made in: a value's operands are in the same slab or older ones. */
+  readonly seq: number;
+  /** How many values it holds. */
+  count = 0;
+  /** The last backward pass that went through this slab. */
+  pass = 0;
+  /** One object per value, once one is needed: `children` gives the same object each time. */
+  handles: Value[] | undefined = undefined;
+  /** Labels, a learner's children and `_backward`s, by index. */
+  meta: Map<number, Meta> | undefined = undefined;
+
+  constructor(seq: number) {
+    this.seq = seq;
+    const buffer = new ArrayBuffer(SLAB_VALUES * 48); // one allocation for both
+    this.nums = new Float64Array(buffer, 0, SLAB_VALUES * 4);
+    this.ints = new Int32Array(buffer, SLAB_VALUES * 32, SLAB_VALUES * 4);
+  }
+
+  /** How a value of this slab points at value `i` of slab `s`: a ref, for `A` or `B`. */
+  refOf(s: Slab, i: number): number {
+    if (s === this) return i;
+    const deps = this.deps;
+    let k = deps.length - 1;
+    while (k > 0 && deps[k] !== s) k--;
+    if (k === 0) k = deps.push(s) - 1;
+    return k << SLAB_BITS | i;
+  }
+
+  metaOf(i: number): Meta {
+    const meta = this.meta ??= new Map();
+    let m = meta.get(i);
+    if (m === undefined) meta.set(i, m = {});
+    return m;
+  }
+}
+
+let slab = new Slab(0);
+let slabs = 0;
+/**
+ * Stamps for walks and backward passes: counting up, they never repeat, so none need clearing
+ * (they are Int32s: 2^31 walks, far more than a program makes).
+ */
+let stamp = 0;
+/**
+ * Set once this copy of the module has met a value of another copy (a notebook that imported it
+ * again under another URL): from then on, `backward` walks with `topologicalSort`, which can go
+ * through both copies' values.
+ */
+let mixed = false;
+
+/** What the constructor gets from inside this module: make a bare value, or a handle. */
+const FAST = {} as ValueOptions;
+const HANDLE = {} as ValueOptions;
+let handleSlab = slab;
+let handleIndex = 0;
+
+/** The one object for value `i` of slab `s`: the one already there, or a new handle. */
+function handleOf(s: Slab, i: number): Value {
+  const handles = s.handles ??= [];
+  let v = handles[i];
+  if (v === undefined) {
+    handleSlab = s;
+    handleIndex = i;
+    handles[i] = v = new Value(0, HANDLE);
+  }
+  return v;
 }
 
 /** The constructor's options, checked and copied. */
@@ -79,6 +186,10 @@ function checkValueOptions(
 
 /** {@linkcode topologicalSort}'s walk, defined inside {@linkcode Value} to read its private fields. */
 let sort: (root: Value, reset: boolean) => Value[];
+/** The engine's `_backward`, which a learner's own replaces. */
+let engineBackward: (this: Value) => void;
+/** Mark the children of a value with its own `_backward` as reached; returns how many were new. */
+let reach: (s: Slab, i: number, pass: number) => number;
 
 /**
  * What {@linkcode Value}'s constructor takes besides the number.
@@ -137,19 +248,9 @@ export interface ValueOptions {
  * ```
  */
 export class Value {
-  /** A name to show in graphs and in the text form (`""` unless given). */
-  declare label: string;
-  /** The name of the operation that made this value (`""` for a leaf). */
-  readonly op: string = "";
-  // A value's numbers (data, grad, d(this)/d(a), d(this)/d(b), and a stamp for walks through
-  // the graph) sit at #at in a slab shared with the values made around the same time: as
-  // fields, they would be five more objects each for the garbage collector to copy.
+  // This value's slab of the tape, and its index there.
   #slab: Slab;
-  #at: number;
-  // An op's operands: `a`, and `b` for a binary op. A learner's value made with `children`
-  // keeps them, with their local derivatives, in `b` instead, and leaves `a` empty.
-  #a: Value | undefined = undefined;
-  #b: Value | Own | undefined = undefined;
+  #i: number;
 
   /**
    * Make a value.
@@ -168,39 +269,76 @@ export class Value {
    * ```
    */
   constructor(data: number, options?: ValueOptions) {
+    if (options === FAST) { // an op's result, or a number operand: see #result
+      if (slab.count === SLAB_VALUES) slab = new Slab(++slabs);
+      this.#slab = slab;
+      this.#i = slab.count++;
+      slab.nums[this.#i << 2] = data;
+      return;
+    }
+    if (options === HANDLE) { // another object for a value already on the tape
+      this.#slab = handleSlab;
+      this.#i = handleIndex;
+      return;
+    }
     checkFinite(data, "create Value", "data");
     const own = options === undefined ? undefined : checkValueOptions(options);
-    if (used === SLAB_VALUES) newSlab();
-    slab.made.push(this);
-    this.#slab = slab;
-    this.#at = 5 * used++;
-    slab[this.#at] = data;
+    if (slab.count === SLAB_VALUES) slab = new Slab(++slabs);
+    const s = this.#slab = slab;
+    const i = this.#i = slab.count++;
+    s.nums[i << 2] = data;
+    // A value made by the learner is the one object `children` and `topologicalSort` give for it
+    (s.handles ??= [])[i] = this;
+    // A subclass's own `_backward` method is called by backward(), as a learner's closure is
+    if (new.target.prototype._backward !== engineBackward) s.ints[(i << 2) + KIND] = SPECIAL;
     if (own === undefined) return;
     if (own.label !== "") this.label = own.label;
-    this.op = own.op;
+    const code = opCode(own.op);
+    if (code === OWN_OP << 4) s.metaOf(i).op = own.op;
+    s.ints[(i << 2) + KIND] |= code;
     const { children, localGrads } = own;
-    if (children.length > 0) this.#b = { children, localGrads };
+    if (children.length === 0) return;
+    if (children.some((c) => !(#i in c))) mixed = true;
+    s.metaOf(i).own = { children, localGrads };
+    s.ints[(i << 2) + KIND] |= RESULT | SPECIAL;
   }
 
   /** The number itself. */
   get data(): number {
-    return this.#slab[this.#at];
+    return this.#slab.nums[(this.#i << 2) + DATA];
   }
   set data(x: number) {
-    this.#slab[this.#at] = x;
+    this.#slab.nums[(this.#i << 2) + DATA] = x;
   }
 
   /** d(output)/d(this), filled in by {@linkcode Value.backward}; starts at 0. */
   get grad(): number {
-    return this.#slab[this.#at + 1];
+    return this.#slab.nums[(this.#i << 2) + GRAD];
   }
   set grad(x: number) {
-    this.#slab[this.#at + 1] = x;
+    this.#slab.nums[(this.#i << 2) + GRAD] = x;
+  }
+
+  /** A name to show in graphs and in the text form (`""` unless given). */
+  get label(): string {
+    return this.#slab.meta?.get(this.#i)?.label ?? "";
+  }
+  set label(label: string) {
+    this.#slab.metaOf(this.#i).label = label;
+    (this.#slab.handles ??= [])[this.#i] ??= this; // a named value: `children` gives this object
+  }
+
+  /** The name of the operation that made this value (`""` for a leaf). */
+  get op(): string {
+    const code = this.#slab.ints[(this.#i << 2) + KIND] >> 4;
+    return code === OWN_OP ? this.#slab.meta?.get(this.#i)?.op ?? "" : opNames[code];
   }
 
   /**
    * The operands this value was computed from (micrograd's `_prev`), first operand first; none
-   * for a leaf. A new array on each read.
+   * for a leaf. A new array on each read, of the same objects each time: for a value made with
+   * `new Value` or given a label, that object; for another, one made for it on the first read
+   * (an op's unlabelled result is not kept as an object, so that training steps stay fast).
    *
    * @returns The children.
    * @example
@@ -214,9 +352,14 @@ export class Value {
    * ```
    */
   get children(): readonly Value[] {
-    const [a, b] = [this.#a, this.#b];
-    if (a === undefined) return b === undefined ? [] : [...(b as Own).children];
-    return b === undefined ? [a] : [a, b as Value];
+    const s = this.#slab;
+    const n = this.#i << 2;
+    const kind = s.ints[n + KIND];
+    if (kind & HAS_A) {
+      const a = operand(s, s.ints[n + A]);
+      return kind & HAS_B ? [a, operand(s, s.ints[n + B])] : [a];
+    }
+    return [...s.meta?.get(this.#i)?.own?.children ?? []];
   }
 
   /**
@@ -234,9 +377,11 @@ export class Value {
    * ```
    */
   get localGrads(): readonly number[] {
-    const [a, b, slab, at] = [this.#a, this.#b, this.#slab, this.#at];
-    if (a === undefined) return b === undefined ? [] : [...(b as Own).localGrads ?? []];
-    return b === undefined ? [slab[at + 2]] : [slab[at + 2], slab[at + 3]];
+    const { nums, ints } = this.#slab;
+    const n = this.#i << 2;
+    const kind = ints[n + KIND];
+    if (kind & HAS_A) return kind & HAS_B ? [nums[n + DA], nums[n + DB]] : [nums[n + DA]];
+    return [...this.#slab.meta?.get(this.#i)?.own?.localGrads ?? []];
   }
 
   /**
@@ -244,16 +389,23 @@ export class Value {
    * (and `db`) that backward multiplies by. `a + a` keeps `a` once, as micrograd's children are
    * a set, and adds up both derivatives. Refused when the result is not finite (an overflow).
    */
-  #result(data: number, op: string, da: number, b?: Value, db = 0): Value {
-    if (!Number.isFinite(data)) throw notFinite(op, this, b);
-    const out = new Value(data);
-    (out as { op: string }).op = op; // read-only to users; set here, once
-    out.#a = this;
-    if (b === this) out.#slab[out.#at + 2] = da + db;
-    else {
-      out.#slab[out.#at + 2] = da;
-      out.#b = b;
-      out.#slab[out.#at + 3] = db;
+  #result(data: number, op: number, da: number, b?: Value, db = 0): Value {
+    if (!Number.isFinite(data)) throw notFinite(opNames[op >> 4], this, b);
+    if (mixed && b !== undefined && !(#i in b)) { // another copy's value, kept as a learner's op
+      return new Value(data, { op: opNames[op >> 4], children: [this, b], localGrads: [da, db] });
+    }
+    const out = new Value(data, FAST); // on the tape after its operands, in the slab `slab`
+    const { nums, ints } = slab;
+    const n = out.#i << 2;
+    ints[n + A] = slab.refOf(this.#slab, this.#i);
+    if (b === undefined || (b.#slab === this.#slab && b.#i === this.#i)) {
+      nums[n + DA] = b === undefined ? da : da + db;
+      ints[n + KIND] = op | RESULT | HAS_A;
+    } else {
+      nums[n + DA] = da;
+      nums[n + DB] = db;
+      ints[n + B] = slab.refOf(b.#slab, b.#i);
+      ints[n + KIND] = op | RESULT | HAS_A | HAS_B;
     }
     return out;
   }
@@ -275,7 +427,7 @@ export class Value {
    */
   add(other: Value | number): Value {
     const that = toValue(other, "add");
-    return this.#result(this.data + that.data, "+", 1, that, 1); // d(a+b)/da = d(a+b)/db = 1
+    return this.#result(this.data + that.data, ADD, 1, that, 1); // d(a+b)/da = d(a+b)/db = 1
   }
 
   /**
@@ -295,7 +447,7 @@ export class Value {
    */
   mul(other: Value | number): Value {
     const that = toValue(other, "mul");
-    return this.#result(this.data * that.data, "*", that.data, that, this.data); // d(ab)/da = b
+    return this.#result(this.data * that.data, MUL, that.data, that, this.data); // d(ab)/da = b
   }
 
   /**
@@ -322,8 +474,13 @@ export class Value {
     const a = this.data;
     if (typeof exponent === "number") {
       const k = checkFinite(exponent, "pow", "the operand");
+      const [data, name] = [power(a, k), powerOp(k)];
+      if (!Number.isFinite(data)) throw notFinite(name, this);
       // d(a^k)/da = k·a^(k-1), written out as 0 for k = 0, where 0 · 0^-1 would be NaN
-      return this.#result(power(a, k), powerOp(k), k === 0 ? 0 : k * a ** (k - 1));
+      const code = opCode(name);
+      const out = this.#result(data, code, k === 0 ? 0 : k * a ** (k - 1));
+      if (code === OWN_OP << 4) out.#slab.metaOf(out.#i).op = name; // past the table of names
+      return out;
     }
     const that = toValue(exponent, "pow");
     const b = that.data;
@@ -334,7 +491,7 @@ export class Value {
       );
     }
     const out = power(a, b);
-    return this.#result(out, "**", b * a ** (b - 1), that, out * Math.log(a)); // d/db = a^b·ln a
+    return this.#result(out, POW, b * a ** (b - 1), that, out * Math.log(a)); // d/db = a^b·ln a
   }
 
   /**
@@ -419,7 +576,7 @@ export class Value {
    */
   exp(): Value {
     const out = Math.exp(this.data);
-    return this.#result(out, "exp", out); // d(e^a)/da = e^a
+    return this.#result(out, EXP, out); // d(e^a)/da = e^a
   }
 
   /**
@@ -442,7 +599,7 @@ export class Value {
     if (!(a > 0)) {
       throw new RangeError(`Cannot log: the argument must be positive, got ${formatRepr(a)}`);
     }
-    return this.#result(Math.log(a), "log", 1 / a); // d(ln a)/da = 1/a
+    return this.#result(Math.log(a), LOG, 1 / a); // d(ln a)/da = 1/a
   }
 
   /**
@@ -461,7 +618,7 @@ export class Value {
   tanh(): Value {
     const m = Math.expm1(2 * this.data);
     const t = m === Infinity ? 1 : m / (m + 2);
-    return this.#result(t, "tanh", 1 - t * t); // d(tanh a)/da = 1 - tanh²a
+    return this.#result(t, TANH, 1 - t * t); // d(tanh a)/da = 1 - tanh²a
   }
 
   /**
@@ -478,7 +635,7 @@ export class Value {
    */
   relu(): Value {
     const out = this.data < 0 ? 0 : this.data;
-    return this.#result(out, "ReLU", out > 0 ? 1 : 0); // slope 1 where positive, as micrograd
+    return this.#result(out, RELU, out > 0 ? 1 : 0); // slope 1 where positive, as micrograd
   }
 
   /**
@@ -496,16 +653,16 @@ export class Value {
   sigmoid(): Value {
     const x = this.data;
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return this.#result(s, "sigmoid", s * (1 - s)); // dσ/da = σ(1 - σ)
+    return this.#result(s, SIGMOID, s * (1 - s)); // dσ/da = σ(1 - σ)
   }
 
   /**
    * Send `this.grad` back to the children by the chain rule (micrograd's `_backward`): each
    * child's `grad` grows by its local derivative (see {@linkcode Value.localGrads}) times
-   * `this.grad`. {@linkcode Value.backward} calls it on every value, from the output back.
+   * `this.grad`. {@linkcode Value.backward} does this for every value, from the output back.
    *
    * A learner's own op may set its own `_backward` on the result instead of passing
-   * `localGrads`, as micrograd does; a leaf's sends nothing.
+   * `localGrads`, as micrograd does; `backward()` then calls it. A leaf's sends nothing.
    *
    * @example A learner's own op: cube, with micrograd's closure
    * ```ts
@@ -522,28 +679,31 @@ export class Value {
    * ```
    */
   _backward(): void {
-    const slab = this.#slab;
-    const at = this.#at;
-    const g = slab[at + 1];
-    const b = this.#b;
-    if (this.#a !== undefined) {
-      this.#a.grad += slab[at + 2] * g; // the chain rule: d(out)/d(a) · d(L)/d(out)
-      if (b !== undefined) (b as Value).grad += slab[at + 3] * g;
-    } else if (b !== undefined && (b as Own).localGrads !== undefined) {
-      const { children, localGrads } = b as Own;
-      for (let i = 0; i < children.length; i++) children[i].grad += localGrads![i] * g;
+    const s = this.#slab;
+    const n = this.#i << 2;
+    const g = s.nums[n + GRAD];
+    const kind = s.ints[n + KIND];
+    if (kind & HAS_A) {
+      addGrad(s, s.ints[n + A], s.nums[n + DA] * g); // the chain rule: d(this)/d(a) · d(L)/d(this)
+      if (kind & HAS_B) addGrad(s, s.ints[n + B], s.nums[n + DB] * g);
+      return;
     }
+    const own = s.meta?.get(this.#i)?.own;
+    if (own?.localGrads === undefined) return;
+    const { children, localGrads } = own;
+    for (let i = 0; i < children.length; i++) children[i].grad += localGrads[i] * g;
   }
 
   /**
    * Backpropagate: add d(this)/d(leaf) to the `grad` of every leaf this value depends on.
    *
-   * Sets `this.grad` to 1 and runs each value's `_backward` from this value back to the leaves,
-   * each only after every value that uses it: micrograd sorts the graph topologically for that
-   * order; here the values are visited in the reverse of the order they were made in, which is
-   * such an order too (a value is made after its operands) and needs no sort. Inside one pass
-   * gradients accumulate (`+=`), which is what makes a value used twice (`a.add(a)`) get both
-   * contributions.
+   * Sets `this.grad` to 1 and does what `_backward` does for each value, from this value back
+   * to the leaves, each only after every value that uses it (for an engine op it applies the
+   * chain rule itself, from the tape; a value with its own `_backward` has that called).
+   * micrograd sorts the graph topologically for that order; here the values are visited in the
+   * reverse of the order they were made in, which is such an order too (a value is made after
+   * its operands) and needs no sort. Inside one pass gradients accumulate (`+=`), which is what
+   * makes a value used twice (`a.add(a)`) get both contributions.
    *
    * Across passes, leaves (values with no children, such as weights) keep accumulating, as
    * in micrograd and PyTorch: a second `backward()` adds the same gradients again, and the
@@ -565,64 +725,55 @@ export class Value {
    * ```
    */
   backward(): void {
-    // Every value is made after its operands, so the reverse of the order values were made in
-    // is a topological order: going through the slabs' values backwards, newest first, each
-    // value sends its grad back only after every value that uses it has added to it. `reach`
-    // marks the values this pass must visit and the slabs they are in.
+    if (mixed) { // values of two copies of the module: in micrograd's order, through both
+      const topo = sort(this, true); // results (values with children) start at 0, leaves keep theirs
+      this.grad = 1;
+      for (let i = topo.length - 1; i >= 0; i--) topo[i]._backward();
+      return;
+    }
+    // Every value is made after its operands, so going through the tape backwards, newest
+    // first, each value sends its grad back only after every value that uses it has added to
+    // it. The slabs to go through are this value's and those its values' operands are in.
     const pass = ++stamp;
-    const pending: Slab[] = []; // slabs with values to visit, oldest first
-    const leaves: Value[] = []; // the leaves reached, and their grads before this pass
-    const before: number[] = [];
-    let reached = 0;
-    const reach = (v: Value): boolean => {
-      if (!(#at in v)) return false; // another copy's value: see #backwardSorted
-      const nums = v.#slab;
-      const at = v.#at;
-      if (nums[at + 4] === pass) return true;
-      nums[at + 4] = pass;
-      reached++;
-      // A result's grad starts at 0 in each pass; a leaf's (a weight's) keeps accumulating
-      if (v.#a !== undefined || v.#b !== undefined) nums[at + 1] = 0;
-      else leaves.push(v), before.push(nums[at + 1]);
-      if (nums[PASS] !== pass) {
-        nums[PASS] = pass;
-        let k = pending.length;
-        while (k > 0 && pending[k - 1][SEQ] > nums[SEQ]) k--;
-        pending.splice(k, 0, nums);
-      }
-      return true;
-    };
-    reach(this);
-    this.grad = 1;
-    while (pending.length > 0) {
-      const nums = pending.pop()!;
-      const values = nums.made;
-      for (let i = values.length - 1; i >= 0; i--) {
-        if (nums[5 * i + 4] !== pass) continue;
-        const v = values[i];
-        const [a, b] = [v.#a, v.#b];
-        const ours = a === undefined
-          ? b === undefined || (b as Own).children.every(reach)
-          : reach(a) && (b === undefined || reach(b as Value));
-        if (!ours) return this.#backwardSorted(leaves, before);
-        v._backward();
+    const top = this.#slab;
+    const todo = [top];
+    top.pass = pass;
+    for (let k = 0; k < todo.length; k++) {
+      for (const s of todo[k].deps) if (s.pass !== pass) todo.push(s), s.pass = pass;
+    }
+    todo.sort((s, t) => t.seq - s.seq);
+    top.ints[(this.#i << 2) + STAMP] = pass; // reached: only reached values send anything back
+    top.nums[(this.#i << 2) + GRAD] = 1;
+    let reached = 1;
+    for (const s of todo) {
+      const { nums, ints, deps } = s;
+      for (let i = s === top ? this.#i : s.count - 1; i >= 0; i--) {
+        const n = i << 2;
+        if (ints[n + STAMP] !== pass) continue;
+        const kind = ints[n + KIND];
+        if (kind & SPECIAL) {
+          reached += reach(s, i, pass);
+          handleOf(s, i)._backward();
+        } else if (kind & HAS_A) { // the chain rule: child.grad += d(this)/d(child) · this.grad
+          const g = nums[n + GRAD];
+          let ref = ints[n + A];
+          let child = deps[ref >> SLAB_BITS];
+          let j = (ref & INDEX) << 2;
+          if (child.ints[j + STAMP] !== pass) reached += first(child, j, pass);
+          child.nums[j + GRAD] += nums[n + DA] * g;
+          if (kind & HAS_B) {
+            ref = ints[n + B];
+            child = deps[ref >> SLAB_BITS];
+            j = (ref & INDEX) << 2;
+            if (child.ints[j + STAMP] !== pass) reached += first(child, j, pass);
+            child.nums[j + GRAD] += nums[n + DB] * g;
+          }
+        }
       }
     }
     // Values made from here on (the next training step's) take a new slab, unless the graph was
     // small: a slab is kept while any of its values is in use, and with it all the others.
-    if (reached > SLAB_VALUES / 8) used = SLAB_VALUES;
-  }
-
-  /**
-   * `backward` for a graph with values of another copy of this class, which keep their numbers
-   * in their own slabs: in micrograd's depth-first order, after putting back the grads of the
-   * leaves that the pass above reached before it met such a value.
-   */
-  #backwardSorted(leaves: Value[], before: number[]): void {
-    leaves.forEach((leaf, i) => leaf.grad = before[i]);
-    const topo = sort(this, true); // results (values with children) start at 0, leaves keep theirs
-    this.grad = 1;
-    for (let i = topo.length - 1; i >= 0; i--) topo[i]._backward();
+    if (reached > 128) slab = new Slab(++slabs);
   }
 
   /**
@@ -695,6 +846,48 @@ export class Value {
   }
 
   static {
+    // `_backward` is the engine's method above until a learner gives a value its own: it is
+    // kept on the tape, so that `backward()` calls it, whichever object for the value it is
+    // read through.
+    const engine = Value.prototype._backward;
+    engineBackward = engine;
+    Object.defineProperty(Value.prototype, "_backward", {
+      configurable: true,
+      get(this: Value): () => void {
+        return (#i in this && this.#slab.meta?.get(this.#i)?.backward) || engine;
+      },
+      set(this: Value, fn: () => void) {
+        if (typeof fn !== "function") {
+          throw new TypeError(`Cannot set _backward: expected a function, got ${describe(fn)}`);
+        }
+        const meta = this.#slab.metaOf(this.#i);
+        meta.backward = fn === engine ? undefined : fn;
+        const { ints } = this.#slab;
+        const n = (this.#i << 2) + KIND;
+        const special = meta.backward !== undefined || meta.own !== undefined;
+        ints[n] = (ints[n] & ~SPECIAL) | (special ? SPECIAL : 0);
+      },
+    });
+
+    // Before a value's own `_backward` runs, its children are marked as reached (and a
+    // result's grad set to 0), as `backward` does for an engine op's.
+    reach = (s, i, pass) => {
+      const kind = s.ints[(i << 2) + KIND];
+      let count = 0;
+      for (const [bit, slot] of [[HAS_A, A], [HAS_B, B]]) {
+        if (!(kind & bit)) continue;
+        const ref = s.ints[(i << 2) + slot];
+        const child = s.deps[ref >> SLAB_BITS];
+        const j = (ref & INDEX) << 2;
+        if (child.ints[j + STAMP] !== pass) count += first(child, j, pass);
+      }
+      for (const c of s.meta?.get(i)?.own?.children ?? []) {
+        const j = c.#i << 2;
+        if (c.#slab.ints[j + STAMP] !== pass) count += first(c.#slab, j, pass);
+      }
+      return count;
+    };
+
     // The sort lives inside the class, where it can read the private fields.
     sort = (root, reset) => {
       // Each sort stamps values with two fresh numbers: `open` once their children are pushed,
@@ -704,7 +897,7 @@ export class Value {
       const done = stamp;
       const order: Value[] = [];
       // Values of another copy of this class (a notebook that imported the module again under
-      // another URL) have no slab here; this map holds their stamps.
+      // another URL) are not on this tape; this map holds their stamps.
       const foreign = new Map<Value, number>();
       // An explicit stack instead of recursion. A value's children are pushed the first time it
       // comes to the top (last child first, so the first is visited first, as micrograd's
@@ -712,7 +905,7 @@ export class Value {
       const stack: Value[] = [root];
       while (stack.length > 0) {
         const v = stack[stack.length - 1];
-        if (!(#at in v)) {
+        if (!(#i in v)) {
           const visit = foreign.get(v);
           if (visit === open) {
             foreign.set(v, done);
@@ -726,26 +919,21 @@ export class Value {
           }
           continue;
         }
-        const a = v.#a;
-        const b = v.#b;
-        const slab = v.#slab;
-        const at = v.#at;
-        if (slab[at + 4] === done) {
+        const { nums, ints } = v.#slab;
+        const n = v.#i << 2;
+        if (ints[n + STAMP] === done) {
           stack.pop(); // pushed by two parents and already in the order
-        } else if (slab[at + 4] === open) {
-          slab[at + 4] = done;
-          if (reset && (a !== undefined || b !== undefined)) slab[at + 1] = 0; // a result's grad
+        } else if (ints[n + STAMP] === open) {
+          ints[n + STAMP] = done;
+          if (reset && ints[n + KIND] & RESULT) nums[n + GRAD] = 0; // a result's grad
           order.push(v);
           stack.pop();
         } else {
-          slab[at + 4] = open;
-          if (a === undefined) {
-            if (b !== undefined) stack.push(...(b as Own).children.toReversed());
-          } else {
-            if (b !== undefined && !(#at in b && b.#slab[b.#at + 4] === done)) {
-              stack.push(b as Value);
-            }
-            if (!(#at in a && a.#slab[a.#at + 4] === done)) stack.push(a);
+          ints[n + STAMP] = open;
+          const children = v.children;
+          for (let i = children.length - 1; i >= 0; i--) {
+            const c = children[i];
+            if (!(#i in c && c.#slab.ints[(c.#i << 2) + STAMP] === done)) stack.push(c);
           }
         }
       }
@@ -856,9 +1044,8 @@ export class Value {
   }
 }
 
-// The brand, and the label most values leave empty, sit on the prototype, not on each value.
+// The brand sits on the prototype, not on each value.
 Object.defineProperty(Value.prototype, BRAND, { value: true });
-Object.defineProperty(Value.prototype, "label", { value: "", writable: true });
 
 /**
  * Whether `x` is a denograd {@linkcode Value}, also one made by another copy of the class
@@ -905,8 +1092,9 @@ export function topologicalSort(root: Value): Value[] {
 
 /** An op's operand as a `Value`: numbers are wrapped, anything else is a `TypeError`. */
 function toValue(x: Value | number, method: string): Value {
-  if (typeof x === "number") return new Value(checkFinite(x, method, "the operand"));
-  if (isValue(x)) return x;
+  if (typeof x === "number") return new Value(checkFinite(x, method, "the operand"), FAST);
+  if (x instanceof Value) return x;
+  if (isValue(x)) return mixed = true, x; // another copy's value: see `mixed`
   throw new TypeError(
     `Cannot ${method}: the operand must be a Value or a number, got ${describe(x)}`,
   );
@@ -947,3 +1135,20 @@ function powerOp(k: number): string {
   return op;
 }
 const powerOps = new Map<number, string>();
+
+/** Add `x` to the grad of the value `ref` points at, from a value in slab `s`. */
+function addGrad(s: Slab, ref: number, x: number): void {
+  s.deps[ref >> SLAB_BITS].nums[((ref & INDEX) << 2) + GRAD] += x;
+}
+
+/** The object for the operand `ref` points at, from a value in slab `s`. */
+function operand(s: Slab, ref: number): Value {
+  return handleOf(s.deps[ref >> SLAB_BITS], ref & INDEX);
+}
+
+/** Mark value `j / 4` of `s` as reached by backward pass `pass`; a result's grad starts at 0. */
+function first(s: Slab, j: number, pass: number): number {
+  s.ints[j + STAMP] = pass;
+  if (s.ints[j + KIND] & RESULT) s.nums[j + GRAD] = 0;
+  return 1;
+}

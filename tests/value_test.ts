@@ -711,3 +711,104 @@ Deno.test("backward() visits values newest first, as a topological order", () =>
   const fn = (x: number) => Math.exp(Math.tanh(x)) + x * Math.tanh(x);
   assertAlmostEquals(a.grad, (fn(1.5 + h) - fn(1.5 - h)) / (2 * h), 1e-8);
 });
+
+Deno.test("children gives the same objects on every read", async (t) => {
+  await t.step("a value made with new Value, or labelled, is that object", () => {
+    const a = new Value(2, { label: "a" });
+    const b = new Value(-3);
+    const e = a.mul(b);
+    e.label = "e";
+    const L = e.add(1).tanh();
+    const [sum] = L.children;
+    assertStrictEquals(sum.children[0], e);
+    assertStrictEquals(e.children[0], a);
+    assertStrictEquals(e.children[1], b);
+  });
+  await t.step("an unlabelled result gets one object, kept for later reads", () => {
+    const x = new Value(0.5);
+    const y = x.mul(x).mul(x.mul(2)).exp();
+    const [product] = y.children;
+    assertStrictEquals(y.children[0], product);
+    assertStrictEquals(topologicalSort(y).at(-2), product);
+    // micrograd's trace(), which collects nodes in a Set, sees each value once
+    const nodes = new Set<Value>();
+    const visit = (v: Value) => {
+      if (nodes.has(v)) return;
+      nodes.add(v);
+      v.children.forEach(visit);
+    };
+    visit(y);
+    assertEquals(nodes.size, topologicalSort(y).length);
+  });
+});
+
+Deno.test("a graph whose operands were made thousands of values apart backpropagates", () => {
+  // Values sit in the order they were made, 4,096 to a slab: these operands are in different
+  // slabs, and the output in a later one, made after 10,000 unrelated values.
+  const spacer = () => {
+    for (let i = 0; i < 5_000; i++) new Value(i).mul(2);
+  };
+  const a = new Value(2);
+  spacer();
+  const b = new Value(-3);
+  spacer();
+  const c = a.mul(b);
+  spacer();
+  const d = c.add(a).tanh();
+  spacer();
+  const L = d.mul(b);
+  L.backward();
+  // L = tanh(ab + a)·b: dL/da = (1 - t²)(b + 1)·b, dL/db = (1 - t²)·a·b + t (by hand)
+  const t = Math.tanh(2 * -3 + 2);
+  assertAlmostEquals(a.grad, (1 - t * t) * (-3 + 1) * -3, 1e-14);
+  assertAlmostEquals(b.grad, (1 - t * t) * 2 * -3 + t, 1e-14);
+  assertAlmostEquals(c.grad, (1 - t * t) * -3, 1e-14); // a result's grad, kept after the pass
+});
+
+Deno.test("backward() leaves values it does not reach as they were", () => {
+  const a = new Value(3);
+  const other = a.mul(5); // made from a, but not part of y
+  other.grad = 7;
+  const y = a.mul(a);
+  y.backward();
+  assertEquals([a.grad, other.grad, y.grad], [6, 7, 1]);
+});
+
+Deno.test("an engine op's _backward can be replaced, and put back", async (t) => {
+  const a = new Value(3);
+  const y = a.mul(4);
+  const engine = y._backward;
+  await t.step("backward() calls the replacement", () => {
+    y._backward = () => {
+      a.grad += 100 * y.grad;
+    };
+    y.backward();
+    assertEquals(a.grad, 100);
+  });
+  await t.step("the engine's again once it is set back", () => {
+    y._backward = engine;
+    a.grad = 0;
+    y.backward();
+    assertEquals(a.grad, 4);
+  });
+  await t.step("anything but a function is refused, changing nothing", () => {
+    assertThrows(
+      () => (y as { _backward: unknown })._backward = 5,
+      TypeError,
+      "Cannot set _backward: expected a function, got 5",
+    );
+    a.grad = 0;
+    y.backward();
+    assertEquals(a.grad, 4);
+  });
+});
+
+Deno.test("op names stay right past 65,536 distinct ones", () => {
+  // A program raising to 70,000 different exponents: their names no longer fit the table of
+  // names stored as codes, and are kept with their values instead.
+  const x = new Value(1.5);
+  for (let i = 0; i < 70_000; i++) x.pow(1 + i / 1e6);
+  assertEquals(x.pow(1.0699995).op, "**1.0699995");
+  assertEquals(new Value(2, { children: [x], op: "learner op 70001" }).op, "learner op 70001");
+  assertEquals(x.mul(2).op, "*");
+});
