@@ -231,11 +231,7 @@ export class Neuron extends Module {
    */
   forward(x: readonly (Value | number)[]): Value {
     checkInputs(x, this.w.length, "Neuron");
-    let act = this.b;
-    for (let i = 0; i < this.w.length; i++) act = act.add(this.w[i].mul(x[i]));
-    if (this.activation === "relu") return act.relu();
-    if (this.activation === "tanh") return act.tanh();
-    return act;
+    return fire(this, x);
   }
 
   /**
@@ -327,7 +323,7 @@ export class Layer extends Module {
    */
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(x, this.neurons[0].w.length, "Layer");
-    return this.neurons.map((n) => n.forward(x));
+    return this.neurons.map((n) => fire(n, x));
   }
 
   /**
@@ -439,7 +435,7 @@ export class MLP extends Module {
   forward(x: readonly (Value | number)[]): Value[] {
     checkInputs(x, this.layers[0].neurons[0].w.length, "MLP");
     let out: readonly (Value | number)[] = x;
-    for (const layer of this.layers) out = layer.forward(out);
+    for (const layer of this.layers) out = layer.neurons.map((n) => fire(n, out)); // checked
     return out as Value[];
   }
 
@@ -547,6 +543,15 @@ function checkCount(n: unknown, name: string, what: string): void {
 }
 
 /** Check a forward pass's input up front, so a bad one fails before any value is made. */
+/** A neuron's output, micrograd's `act = sum(wi*xi) + b` then the activation, for checked `x`. */
+function fire(n: Neuron, x: readonly (Value | number)[]): Value {
+  let act = n.b;
+  for (let i = 0; i < n.w.length; i++) act = act.add(n.w[i].mul(x[i]));
+  if (n.activation === "relu") return act.relu();
+  if (n.activation === "tanh") return act.tanh();
+  return act;
+}
+
 function checkInputs(x: readonly (Value | number)[], nin: number, what: string): void {
   if (!Array.isArray(x)) {
     throw new TypeError(`Cannot run ${what}.forward: x must be an array, got ${describe(x)}`);

@@ -11,14 +11,14 @@ const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
 
 const OPTIONS = ["label", "children", "op", "localGrads"];
 
-// The tape. A `Value` is a small handle; its numbers sit in a slab, with those of up to 4,095
+// The tape. A `Value` is a small handle; its numbers sit in a slab, with those of up to 2,047
 // other values in the order they were made: four floats (data, grad, and the local derivatives
 // towards its operands) and four integers (where its operands are, what backward does with it,
 // and a stamp for walks through the graph). Operands are numbers too (which slab, which value),
 // so a training step's graph is a few arrays, not tens of thousands of objects for the garbage
 // collector to copy while the step runs. A slab is freed, as any object is, once none of its
 // values is in use, nor any value made from them.
-const SLAB_BITS = 12; // 4,096 values, 192 KiB: measured, larger ones made the allocator page-fault
+const SLAB_BITS = 11; // 2,048 values, 96 KiB: measured fastest; some larger sizes page-fault a lot
 const SLAB_VALUES = 1 << SLAB_BITS;
 const INDEX = SLAB_VALUES - 1; // ref & INDEX is the value's index in its slab
 // The floats, `nums[4 * i + ...]`:
@@ -75,7 +75,7 @@ interface Meta {
   backward?: (this: Value) => void;
 }
 
-/** A slab of the tape: up to 4,096 values, and the older slabs their operands are in. */
+/** A slab of the tape: up to 2,048 values, and the older slabs their operands are in. */
 class Slab {
   readonly nums: Float64Array;
   readonly ints: Int32Array;
@@ -147,6 +147,12 @@ function handleOf(s: Slab, i: number): Value {
     handles[i] = v = new Value(0, HANDLE);
   }
   return v;
+}
+
+/** The constructor's arguments checked, and its options copied. */
+function checkValueArguments(data: number, options: ValueOptions | undefined) {
+  checkFinite(data, "create Value", "data");
+  return options === undefined ? undefined : checkValueOptions(options);
 }
 
 /** The constructor's options, checked and copied. */
@@ -269,28 +275,28 @@ export class Value {
    * ```
    */
   constructor(data: number, options?: ValueOptions) {
-    if (options === FAST) { // an op's result, or a number operand: see #result
-      if (slab.count === SLAB_VALUES) slab = new Slab(++slabs);
-      this.#slab = slab;
-      this.#i = slab.count++;
-      slab.nums[this.#i << 2] = data;
-      return;
-    }
     if (options === HANDLE) { // another object for a value already on the tape
       this.#slab = handleSlab;
       this.#i = handleIndex;
       return;
     }
-    checkFinite(data, "create Value", "data");
-    const own = options === undefined ? undefined : checkValueOptions(options);
+    // FAST: an op's result, or a number operand, whose data is already checked (see #result)
+    const own = options === FAST ? undefined : checkValueArguments(data, options);
     if (slab.count === SLAB_VALUES) slab = new Slab(++slabs);
-    const s = this.#slab = slab;
-    const i = this.#i = slab.count++;
-    s.nums[i << 2] = data;
+    this.#slab = slab;
+    this.#i = slab.count++;
+    slab.nums[this.#i << 2] = data;
+    if (options !== FAST) this.#made(own, new.target);
+  }
+
+  /** The rest of making a learner's value: it is its own handle, and has its options. */
+  #made(own: ReturnType<typeof checkValueOptions> | undefined, kind: typeof Value): void {
+    const s = this.#slab;
+    const i = this.#i;
     // A value made by the learner is the one object `children` and `topologicalSort` give for it
     (s.handles ??= [])[i] = this;
     // A subclass's own `_backward` method is called by backward(), as a learner's closure is
-    if (new.target.prototype._backward !== engineBackward) s.ints[(i << 2) + KIND] = SPECIAL;
+    if (kind.prototype._backward !== engineBackward) s.ints[(i << 2) + KIND] = SPECIAL;
     if (own === undefined) return;
     if (own.label !== "") this.label = own.label;
     const code = opCode(own.op);
@@ -759,13 +765,23 @@ export class Value {
           let ref = ints[n + A];
           let child = deps[ref >> SLAB_BITS];
           let j = (ref & INDEX) << 2;
-          if (child.ints[j + STAMP] !== pass) reached += first(child, j, pass);
+          let cints = child.ints;
+          if (cints[j + STAMP] !== pass) { // reached for the first time: a result starts at 0
+            cints[j + STAMP] = pass;
+            if (cints[j + KIND] & RESULT) child.nums[j + GRAD] = 0;
+            reached++;
+          }
           child.nums[j + GRAD] += nums[n + DA] * g;
           if (kind & HAS_B) {
             ref = ints[n + B];
             child = deps[ref >> SLAB_BITS];
             j = (ref & INDEX) << 2;
-            if (child.ints[j + STAMP] !== pass) reached += first(child, j, pass);
+            cints = child.ints;
+            if (cints[j + STAMP] !== pass) {
+              cints[j + STAMP] = pass;
+              if (cints[j + KIND] & RESULT) child.nums[j + GRAD] = 0;
+              reached++;
+            }
             child.nums[j + GRAD] += nums[n + DB] * g;
           }
         }
