@@ -453,7 +453,8 @@ export class Value {
    */
   mul(other: Value | number): Value {
     const that = toValue(other, "mul");
-    return this.#result(this.data * that.data, MUL, that.data, that, this.data); // d(ab)/da = b
+    const [a, b] = [this.data, that.data];
+    return this.#result(a * b, MUL, b, that, a); // d(ab)/da = b, d(ab)/db = a
   }
 
   /**
@@ -640,7 +641,8 @@ export class Value {
    * ```
    */
   relu(): Value {
-    const out = this.data < 0 ? 0 : this.data;
+    const a = this.data;
+    const out = a < 0 ? 0 : a;
     return this.#result(out, RELU, out > 0 ? 1 : 0); // slope 1 where positive, as micrograd
   }
 
