@@ -8,6 +8,7 @@ import { describe } from "./_format.ts";
 import { checkOptions } from "./_check.ts";
 import { random } from "./random.ts";
 import { isValue, Value } from "./value.ts";
+import { internals } from "./_hooks.ts";
 
 /**
  * What draws the initial weights: anything with Python's `uniform(a, b)`, such as `random` or
@@ -545,8 +546,7 @@ function checkCount(n: unknown, name: string, what: string): void {
 /** Check a forward pass's input up front, so a bad one fails before any value is made. */
 /** A neuron's output, micrograd's `act = sum(wi*xi) + b` then the activation, for checked `x`. */
 function fire(n: Neuron, x: readonly (Value | number)[]): Value {
-  let act = n.b;
-  for (let i = 0; i < n.w.length; i++) act = act.add(n.w[i].mul(x[i]));
+  const act = internals.weightedSum(n.b, n.w, x) as Value; // b + w0*x0 + w1*x1 + ..., op by op
   if (n.activation === "relu") return act.relu();
   if (n.activation === "tanh") return act.tanh();
   return act;

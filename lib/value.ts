@@ -5,6 +5,7 @@
  */
 import { describe, formatRepr } from "./_format.ts";
 import { checkFinite, checkOptions } from "./_check.ts";
+import { internals } from "./_hooks.ts";
 
 /** Marks denograd values, so a value made by an earlier evaluation of this module still counts. */
 const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
@@ -906,6 +907,66 @@ export class Value {
       return count;
     };
 
+    // A neuron's `b + w[0]·x[0] + ...`, value for value as the ops make it: see lib/_hooks.ts.
+    // The first copy of this module fills it in; another copy's values take its path through
+    // the ops.
+    internals.weightedSum ??= (b: Value, w: readonly Value[], x: readonly (Value | number)[]) => {
+      let foreign = mixed || !(#i in b);
+      for (let k = 0; k < w.length; k++) {
+        const xk = x[k];
+        if (!(#i in w[k]) || (typeof xk !== "number" && !(#i in xk))) foreign = true;
+      }
+      if (foreign) { // through the ops, which handle another copy's values
+        let act = b;
+        for (let k = 0; k < w.length; k++) act = act.add(w[k].mul(x[k]));
+        return act;
+      }
+      let sa = b.#slab; // the running sum: its slab, index and data
+      let ia = b.#i;
+      let acc = b.data;
+      for (let k = 0; k < w.length; k++) {
+        const wk = w[k];
+        const xk = x[k];
+        let sx = slab;
+        let ix: number;
+        if (typeof xk === "number") ix = push(xk), sx = slab; // a number becomes a leaf
+        else sx = xk.#slab, ix = xk.#i;
+        const wd = wk.data;
+        const xd = sx.nums[ix << 2];
+        const product = wd * xd;
+        if (!Number.isFinite(product)) throw notFinite("*", wk, xd);
+        const ip = push(product); // d(wx)/dw = x, d(wx)/dx = w
+        const sp = slab;
+        let n = ip << 2;
+        sp.ints[n + A] = sp.refOf(wk.#slab, wk.#i);
+        if (sx === wk.#slab && ix === wk.#i) { // w·w
+          sp.nums[n + DA] = xd + wd;
+          sp.ints[n + KIND] = MUL | RESULT | HAS_A;
+        } else {
+          sp.nums[n + DA] = xd;
+          sp.nums[n + DB] = wd;
+          sp.ints[n + B] = sp.refOf(sx, ix);
+          sp.ints[n + KIND] = MUL | RESULT | HAS_A | HAS_B;
+        }
+        const sum = acc + product;
+        if (!Number.isFinite(sum)) throw notFinite("+", acc, product);
+        const is = push(sum); // d(a+b)/da = d(a+b)/db = 1
+        n = is << 2;
+        slab.ints[n + A] = slab.refOf(sa, ia);
+        slab.ints[n + B] = slab.refOf(sp, ip);
+        slab.nums[n + DA] = 1;
+        slab.nums[n + DB] = 1;
+        slab.ints[n + KIND] = ADD | RESULT | HAS_A | HAS_B;
+        sa = slab;
+        ia = is;
+        acc = sum;
+      }
+      if (w.length === 0) return b;
+      handleSlab = sa;
+      handleIndex = ia;
+      return new Value(0, HANDLE);
+    };
+
     // The sort lives inside the class, where it can read the private fields.
     sort = (root, reset) => {
       // Each sort stamps values with two fresh numbers: `open` once their children are pushed,
@@ -1119,8 +1180,8 @@ function toValue(x: Value | number, method: string): Value {
 }
 
 /** The error for a result that is not finite: `Cannot mul: the result is not finite, got ...`. */
-function notFinite(op: string, a: Value, b?: Value | number): RangeError {
-  const x = formatRepr(a.data);
+function notFinite(op: string, a: Value | number, b?: Value | number): RangeError {
+  const x = formatRepr(typeof a === "number" ? a : a.data);
   const y = b === undefined ? "" : formatRepr(typeof b === "number" ? b : b.data);
   const [method, got] = op.startsWith("**")
     ? ["pow", b === undefined ? `${x} ${op.replace("**", "** ")}` : `${x} ** ${y}`]
@@ -1153,6 +1214,13 @@ function powerOp(k: number): string {
   return op;
 }
 const powerOps = new Map<number, string>();
+
+/** A new value on the tape with no operands yet (a leaf, until written as a result): its index. */
+function push(data: number): number {
+  if (slab.count === SLAB_VALUES) slab = new Slab(++slabs);
+  slab.nums[slab.count << 2] = data;
+  return slab.count++;
+}
 
 /** Add `x` to the grad of the value `ref` points at, from a value in slab `s`. */
 function addGrad(s: Slab, ref: number, x: number): void {

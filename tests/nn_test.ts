@@ -6,7 +6,17 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import { gradCheck, Layer, MLP, Module, Neuron, PyRandom, random, Value } from "../mod.ts";
+import {
+  gradCheck,
+  Layer,
+  MLP,
+  Module,
+  Neuron,
+  PyRandom,
+  random,
+  topologicalSort,
+  Value,
+} from "../mod.ts";
 
 // micrograd's demo network's parameters after random.seed(1337), in micrograd's order (layer by
 // layer, neuron by neuron, weights then the bias Value(0)), written by:
@@ -325,4 +335,54 @@ Deno.test("MLP.forward() takes Values and sends gradients back to them", () => {
   assertEquals(x.map((v) => v.grad), analytic);
   assertLess(maxRelativeError, 1e-6);
   assert(analytic.some((g) => g !== 0));
+});
+
+Deno.test("a neuron's graph is the one b.add(w0.mul(x0)).add(...) makes, value for value", async (t) => {
+  // Neuron writes its sum straight onto the tape; it must be the graph the ops would make:
+  // the same values in the same order, with the same ops, data, local derivatives and grads.
+  const byOps = (n: Neuron, x: (Value | number)[]) => {
+    let act = n.b;
+    for (let i = 0; i < n.w.length; i++) act = act.add(n.w[i].mul(x[i]));
+    return act.tanh();
+  };
+  const describe = (root: Value) =>
+    topologicalSort(root).map((v) => [v.op, v.data, v.localGrads, v.grad, v.children.length]);
+  const cases: [string, (n: Neuron) => (Value | number)[]][] = [
+    ["number inputs", () => [0.5, -2, 3]],
+    ["Value inputs", () => [new Value(0.5), new Value(-2), new Value(3)]],
+    ["an input that is a weight", (n) => [n.w[0], -2, n.w[2]]],
+  ];
+  for (const [name, inputs] of cases) {
+    await t.step(name, () => {
+      const n = new Neuron(3, { activation: "tanh", rng: new PyRandom(3) });
+      const x = inputs(n);
+      const fast = n.forward(x);
+      fast.backward();
+      const seen = describe(fast);
+      n.zeroGrad();
+      x.forEach((xi) => xi instanceof Value && (xi.grad = 0));
+      const slow = byOps(n, x);
+      slow.backward();
+      assertEquals(seen, describe(slow));
+    });
+  }
+  await t.step("inputs from another copy of the module go through the ops", async () => {
+    const copy = await import("../lib/value.ts?copy=nn") as unknown as typeof import("../mod.ts");
+    const n = new Neuron(2, { activation: "tanh", rng: new PyRandom(3) });
+    const x = [new copy.Value(0.5), new copy.Value(-2)];
+    const out = n.forward(x);
+    out.backward();
+    const t = Math.tanh(n.b.data + n.w[0].data * 0.5 + n.w[1].data * -2);
+    assertAlmostEquals(out.data, t, 1e-15);
+    assertAlmostEquals(x[1].grad, (1 - t * t) * n.w[1].data, 1e-15);
+  });
+  await t.step("an overflow is the ops' error, and changes nothing", () => {
+    const n = new Neuron(2, { activation: "linear", rng: new PyRandom(3) });
+    n.w[1].data = 1e300;
+    n.b.data = 1e308;
+    const before = n.parameters().map((p) => [p.data, p.grad]);
+    assertThrows(() => n.forward([0, 1e10]), RangeError, "Cannot mul: the result is not finite");
+    assertThrows(() => n.forward([0, 1e8]), RangeError, "Cannot add: the result is not finite");
+    assertEquals(n.parameters().map((p) => [p.data, p.grad]), before);
+  });
 });
