@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { PyRandom, Value } from "../mod.ts";
+import { dot, PyRandom, Value } from "../mod.ts";
 
 // Let there be an input dataset `docs`: string[] of documents (e.g. a dataset of names)
 /** The non-empty lines of `text`, trimmed: the documents. */
@@ -104,7 +104,7 @@ function sum(xs: Value[]): Value {
 }
 
 function linear(x: Value[], w: Value[][]): Value[] {
-  return w.map((wo) => sum(wo.map((wi, i) => wi.mul(x[i]))));
+  return w.map((wo) => dot(wo, x)); // sum(wi * xi for wi, xi in zip(wo, x))
 }
 
 function softmax(logits: Value[]): Value[] {
@@ -115,7 +115,7 @@ function softmax(logits: Value[]): Value[] {
 }
 
 function rmsnorm(x: Value[]): Value[] {
-  const ms = sum(x.map((xi) => xi.mul(xi))).div(x.length);
+  const ms = dot(x, x).div(x.length); // sum(xi * xi for xi in x) / len(x)
   const scale = ms.add(1e-5).pow(-0.5);
   return x.map((xi) => xi.mul(scale));
 }
@@ -158,9 +158,9 @@ export function gpt(
       const qH = q.slice(hs, hs + headDim);
       const kH = keys[li].map((ki) => ki.slice(hs, hs + headDim));
       const vH = values[li].map((vi) => vi.slice(hs, hs + headDim));
-      const attnLogits = kH.map((kt) => sum(qH.map((qj, j) => qj.mul(kt[j]))).div(headDim ** 0.5));
+      const attnLogits = kH.map((kt) => dot(qH, kt).div(headDim ** 0.5));
       const attnWeights = softmax(attnLogits);
-      const headOut = qH.map((_, j) => sum(vH.map((vt, t) => attnWeights[t].mul(vt[j]))));
+      const headOut = qH.map((_, j) => dot(attnWeights, vH.map((vt) => vt[j])));
       xAttn.push(...headOut);
     }
     x = linear(xAttn, stateDict[`layer${li}.attn_wo`]);

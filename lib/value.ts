@@ -195,6 +195,12 @@ function checkValueOptions(
 let sort: (root: Value, reset: boolean) => Value[];
 /** The engine's `_backward`, which a learner's own replaces. */
 let engineBackward: (this: Value) => void;
+/** `b + w[0]·x[0] + ...`, or `w[0]·x[0] + ...` without `b`, onto the tape: see `dot`. */
+let weightedSum: (
+  b: Value | undefined,
+  w: readonly Value[],
+  x: readonly (Value | number)[],
+) => Value;
 /** Mark the children of a value with its own `_backward` as reached; returns how many were new. */
 let reach: (s: Slab, i: number, pass: number) => number;
 
@@ -907,23 +913,26 @@ export class Value {
       return count;
     };
 
-    // A neuron's `b + w[0]·x[0] + ...`, value for value as the ops make it: see lib/_hooks.ts.
-    // The first copy of this module fills it in; another copy's values take its path through
-    // the ops.
-    internals.weightedSum ??= (b: Value, w: readonly Value[], x: readonly (Value | number)[]) => {
-      let foreign = mixed || !(#i in b);
+    // `b + w[0]·x[0] + ...` (or without `b`: see `dot`), value for value as the ops make it,
+    // written onto the tape without an object for each value but the result.
+    weightedSum = (b, w, x) => {
+      let foreign = mixed || (b !== undefined && !(#i in b));
       for (let k = 0; k < w.length; k++) {
         const xk = x[k];
         if (!(#i in w[k]) || (typeof xk !== "number" && !(#i in xk))) foreign = true;
       }
       if (foreign) { // through the ops, which handle another copy's values
         let act = b;
-        for (let k = 0; k < w.length; k++) act = act.add(w[k].mul(x[k]));
-        return act;
+        for (let k = 0; k < w.length; k++) {
+          const product = w[k].mul(x[k]);
+          act = act === undefined ? product : act.add(product);
+        }
+        return act!;
       }
-      let sa = b.#slab; // the running sum: its slab, index and data
-      let ia = b.#i;
-      let acc = b.data;
+      let sa = slab; // the running sum: its slab, index and data, once there is one
+      let ia = -1;
+      let acc = 0;
+      if (b !== undefined) sa = b.#slab, ia = b.#i, acc = b.data;
       for (let k = 0; k < w.length; k++) {
         const wk = w[k];
         const xk = x[k];
@@ -948,6 +957,10 @@ export class Value {
           sp.ints[n + B] = sp.refOf(sx, ix);
           sp.ints[n + KIND] = MUL | RESULT | HAS_A | HAS_B;
         }
+        if (ia < 0) { // the first product starts the sum
+          sa = sp, ia = ip, acc = product;
+          continue;
+        }
         const sum = acc + product;
         if (!Number.isFinite(sum)) throw notFinite("+", acc, product);
         const is = push(sum); // d(a+b)/da = d(a+b)/db = 1
@@ -957,15 +970,17 @@ export class Value {
         slab.nums[n + DA] = 1;
         slab.nums[n + DB] = 1;
         slab.ints[n + KIND] = ADD | RESULT | HAS_A | HAS_B;
-        sa = slab;
-        ia = is;
-        acc = sum;
+        sa = slab, ia = is, acc = sum;
       }
-      if (w.length === 0) return b;
+      if (w.length === 0 && b !== undefined) return b;
       handleSlab = sa;
       handleIndex = ia;
       return new Value(0, HANDLE);
     };
+    // The first copy of this module lends it to nn.ts (see lib/_hooks.ts); another copy's
+    // values take its path through the ops.
+    internals.weightedSum ??= (b: Value, w: readonly Value[], x: readonly (Value | number)[]) =>
+      weightedSum(b, w, x);
 
     // The sort lives inside the class, where it can read the private fields.
     sort = (root, reset) => {
@@ -1167,6 +1182,54 @@ export function topologicalSort(root: Value): Value[] {
     throw new TypeError(`Cannot sort topologically: expected a Value, got ${describe(root)}`);
   }
   return sort(root, false);
+}
+
+/**
+ * `w[0]·x[0] + w[1]·x[1] + ...`, added left to right: the dot product, as micrograd's
+ * `sum(wi * xi for wi, xi in zip(w, x))` computes it. It makes exactly the values that
+ * `w[0].mul(x[0]).add(w[1].mul(x[1])).add(...)` makes, in the same order (a leaf for each number
+ * in `x`, each product, each partial sum), so graphs, numbers and gradients are the same; it
+ * writes them onto the tape without an object for each, which builds a 64-term sum about 1.7
+ * times as fast.
+ *
+ * @param w `Value`s.
+ * @param x As many `Value`s or numbers.
+ * @returns The sum, a new `Value`.
+ * @throws {TypeError} If `w` is not an array of `Value`s, or `x` not an array of `Value`s and
+ * numbers.
+ * @throws {RangeError} If `w` is empty or `x` has another length, a number in `x` is not
+ * finite, or a product or sum overflows.
+ * @example A neuron's weighted sum, and its gradients
+ * ```ts
+ * import { dot, Value } from "../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const w = [new Value(2), new Value(-3)];
+ * const x = [new Value(0.5), new Value(4)];
+ * const y = dot(w, x);
+ * y.backward();
+ * assertEquals([y.data, y.op, w[1].grad, x[1].grad], [-11, "+", 4, -3]);
+ * ```
+ */
+export function dot(w: readonly Value[], x: readonly (Value | number)[]): Value {
+  if (!Array.isArray(w) || !w.every(isValue)) {
+    throw new TypeError(`Cannot dot: w must be an array of Values, got ${describe(w)}`);
+  }
+  if (!Array.isArray(x)) {
+    throw new TypeError(`Cannot dot: x must be an array of Values and numbers, got ${describe(x)}`);
+  }
+  if (w.length === 0 || x.length !== w.length) {
+    throw new RangeError(
+      `Cannot dot: w and x must have the same length, at least 1, got ${w.length} and ${x.length}`,
+    );
+  }
+  x.forEach((xi, i) => {
+    if (typeof xi === "number") checkFinite(xi, "dot", `x[${i}]`);
+    else if (!isValue(xi)) {
+      throw new TypeError(`Cannot dot: x[${i}] must be a Value or a number, got ${describe(xi)}`);
+    }
+  });
+  return weightedSum(undefined, w, x);
 }
 
 /** An op's operand as a `Value`: numbers are wrapped, anything else is a `TypeError`. */

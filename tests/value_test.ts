@@ -8,7 +8,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import fc from "fast-check";
-import { gradCheck, isValue, PyRandom, topologicalSort, Value } from "../mod.ts";
+import { dot, gradCheck, isValue, PyRandom, topologicalSort, Value } from "../mod.ts";
 
 /** Every value `root` depends on, with its data and grad, to see that nothing changed. */
 function snapshot(root: Value): [number, number][] {
@@ -811,4 +811,53 @@ Deno.test("op names stay right past 65,536 distinct ones", () => {
   assertEquals(x.pow(1.0699995).op, "**1.0699995");
   assertEquals(new Value(2, { children: [x], op: "learner op 70001" }).op, "learner op 70001");
   assertEquals(x.mul(2).op, "*");
+});
+
+Deno.test("dot() makes the values the ops make, value for value", async (t) => {
+  // dot(w, x) must be w[0].mul(x[0]).add(w[1].mul(x[1]))...: same values, same order, same
+  // ops, data, local derivatives and gradients
+  const byOps = (w: Value[], x: (Value | number)[]) =>
+    w.map((wi, i) => wi.mul(x[i])).reduce((sum, product) => sum.add(product));
+  const describe = (root: Value) =>
+    topologicalSort(root).map((v) => [v.op, v.data, v.localGrads, v.grad, v.children.length]);
+  const cases: [string, (w: Value[]) => (Value | number)[]][] = [
+    ["number inputs", () => [0.5, -2, 3]],
+    ["Value inputs", () => [new Value(0.5), new Value(-2), new Value(3)]],
+    ["w · w, as rmsnorm's sum of squares", (w) => w],
+    ["one item", () => [7]],
+  ];
+  for (const [name, inputs] of cases) {
+    await t.step(name, () => {
+      const w = [new Value(1.5), new Value(-0.25), new Value(2)];
+      const x = inputs(w);
+      const n = x.length;
+      const fast = dot(w.slice(0, n), x).tanh();
+      fast.backward();
+      const seen = describe(fast);
+      [...w, ...x].forEach((v) => v instanceof Value && (v.grad = 0));
+      const slow = byOps(w.slice(0, n), x).tanh();
+      slow.backward();
+      assertEquals(seen, describe(slow));
+    });
+  }
+});
+
+Deno.test("dot() refuses bad arguments, changing nothing", () => {
+  const w = [new Value(1), new Value(2)];
+  const cases: [unknown, unknown, ErrorConstructor, string][] = [
+    [5, [1, 2], TypeError, "Cannot dot: w must be an array of Values, got 5"],
+    [[1, 2], [1, 2], TypeError, "Cannot dot: w must be an array of Values"],
+    [w, "ab", TypeError, 'Cannot dot: x must be an array of Values and numbers, got string "ab"'],
+    [w, [1, "2"], TypeError, 'Cannot dot: x[1] must be a Value or a number, got string "2"'],
+    [w, [1], RangeError, "Cannot dot: w and x must have the same length, at least 1, got 2 and 1"],
+    [[], [], RangeError, "got 0 and 0"],
+    [w, [1, NaN], RangeError, "Cannot dot: x[1] must be finite, got NaN"],
+    [w, [1, 1e308], RangeError, "Cannot mul: the result is not finite"],
+  ];
+  for (const [ws, xs, kind, message] of cases) {
+    assertThrows(() => dot(ws as Value[], xs as number[]), kind, message);
+  }
+  const big = [new Value(1.5e308), new Value(1)];
+  assertThrows(() => dot(big, [1, 1e308]), RangeError, "Cannot add: the result is not finite");
+  assertEquals([...w, ...big].map((v) => [v.data, v.grad]), [[1, 0], [2, 0], [1.5e308, 0], [1, 0]]);
 });
