@@ -779,26 +779,30 @@ export class Value {
         } else if (kind & HAS_A) { // the chain rule: child.grad += d(this)/d(child) · this.grad
           const g = nums[n + GRAD];
           let ref = ints[n + A];
-          let child = deps[ref >> SLAB_BITS];
+          let cnums = nums; // the child's slab: most often this one
+          let cints = ints;
+          if (ref > INDEX) cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
           let j = (ref & INDEX) << 2;
-          let cints = child.ints;
           if (cints[j + STAMP] !== pass) { // reached for the first time: a result starts at 0
             cints[j + STAMP] = pass;
-            if (cints[j + KIND] & RESULT) child.nums[j + GRAD] = 0;
+            if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
             reached++;
           }
-          child.nums[j + GRAD] += nums[n + DA] * g;
+          cnums[j + GRAD] += nums[n + DA] * g;
           if (kind & HAS_B) {
             ref = ints[n + B];
-            child = deps[ref >> SLAB_BITS];
+            cnums = nums;
+            cints = ints;
+            if (ref > INDEX) {
+              cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
+            }
             j = (ref & INDEX) << 2;
-            cints = child.ints;
             if (cints[j + STAMP] !== pass) {
               cints[j + STAMP] = pass;
-              if (cints[j + KIND] & RESULT) child.nums[j + GRAD] = 0;
+              if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
               reached++;
             }
-            child.nums[j + GRAD] += nums[n + DB] * g;
+            cnums[j + GRAD] += nums[n + DB] * g;
           }
         }
       }
