@@ -767,46 +767,7 @@ export class Value {
     top.ints[(this.#i << 2) + STAMP] = pass; // reached: only reached values send anything back
     top.nums[(this.#i << 2) + GRAD] = 1;
     let reached = 1;
-    for (const s of todo) {
-      const { nums, ints, deps } = s;
-      for (let i = s === top ? this.#i : s.count - 1; i >= 0; i--) {
-        const n = i << 2;
-        if (ints[n + STAMP] !== pass) continue;
-        const kind = ints[n + KIND];
-        if (kind & SPECIAL) {
-          reached += reach(s, i, pass);
-          handleOf(s, i)._backward();
-        } else if (kind & HAS_A) { // the chain rule: child.grad += d(this)/d(child) · this.grad
-          const g = nums[n + GRAD];
-          let ref = ints[n + A];
-          let cnums = nums; // the child's slab: most often this one
-          let cints = ints;
-          if (ref > INDEX) cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
-          let j = (ref & INDEX) << 2;
-          if (cints[j + STAMP] !== pass) { // reached for the first time: a result starts at 0
-            cints[j + STAMP] = pass;
-            if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
-            reached++;
-          }
-          cnums[j + GRAD] += nums[n + DA] * g;
-          if (kind & HAS_B) {
-            ref = ints[n + B];
-            cnums = nums;
-            cints = ints;
-            if (ref > INDEX) {
-              cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
-            }
-            j = (ref & INDEX) << 2;
-            if (cints[j + STAMP] !== pass) {
-              cints[j + STAMP] = pass;
-              if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
-              reached++;
-            }
-            cnums[j + GRAD] += nums[n + DB] * g;
-          }
-        }
-      }
-    }
+    for (const s of todo) reached += sendBack(s, s === top ? this.#i : s.count - 1, pass);
     // Values made from here on (the next training step's) take a new slab, unless the graph was
     // small: a slab is kept while any of its values is in use, and with it all the others.
     if (reached > 128) slab = new Slab(++slabs);
@@ -927,19 +888,7 @@ export class Value {
     // `b + w[0]·x[0] + ...` (or without `b`: see `dot`), value for value as the ops make it,
     // written onto the tape without an object for each value but the result.
     weightedSum = (b, w, x) => {
-      let foreign = mixed || (b !== undefined && !(#i in b));
-      for (let k = 0; k < w.length; k++) {
-        const xk = x[k];
-        if (!(#i in w[k]) || (typeof xk !== "number" && !(#i in xk))) foreign = true;
-      }
-      if (foreign) { // through the ops, which handle another copy's values
-        let act = b;
-        for (let k = 0; k < w.length; k++) {
-          const product = w[k].mul(x[k]);
-          act = act === undefined ? product : act.add(product);
-        }
-        return act!;
-      }
+      if (mixed || (b !== undefined && !(#i in b))) return sumThroughOps(b, w, x);
       let sa = slab; // the running sum: its slab, index and data, once there is one
       let ia = -1;
       let acc = 0;
@@ -947,6 +896,9 @@ export class Value {
       for (let k = 0; k < w.length; k++) {
         const wk = w[k];
         const xk = x[k];
+        // another copy's value: start again through the ops (what is on the tape so far is
+        // unreachable, and freed with its slab)
+        if (!(#i in wk) || (typeof xk !== "number" && !(#i in xk))) return sumThroughOps(b, w, x);
         let sx = slab;
         let ix: number;
         if (typeof xk === "number") ix = push(xk), sx = slab; // a number becomes a leaf
@@ -1288,6 +1240,68 @@ function powerOp(k: number): string {
   return op;
 }
 const powerOps = new Map<number, string>();
+
+/**
+ * `backward`'s work in one slab: from value `top` down to the first, each value reached by pass
+ * `pass` sends its grad to its children. Returns how many values it reached for the first time.
+ * (A function of its own, so that V8 optimizes it whole rather than its loop alone.)
+ */
+function sendBack(s: Slab, top: number, pass: number): number {
+  let reached = 0;
+  const { nums, ints, deps } = s;
+  for (let i = top; i >= 0; i--) {
+    const n = i << 2;
+    if (ints[n + STAMP] !== pass) continue;
+    const kind = ints[n + KIND];
+    if (kind & SPECIAL) {
+      reached += reach(s, i, pass);
+      handleOf(s, i)._backward();
+    } else if (kind & HAS_A) { // the chain rule: child.grad += d(this)/d(child) · this.grad
+      const g = nums[n + GRAD];
+      let ref = ints[n + A];
+      let cnums = nums; // the child's slab: most often this one
+      let cints = ints;
+      if (ref > INDEX) cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
+      let j = (ref & INDEX) << 2;
+      if (cints[j + STAMP] !== pass) { // reached for the first time: a result starts at 0
+        cints[j + STAMP] = pass;
+        if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
+        reached++;
+      }
+      cnums[j + GRAD] += nums[n + DA] * g;
+      if (kind & HAS_B) {
+        ref = ints[n + B];
+        cnums = nums;
+        cints = ints;
+        if (ref > INDEX) {
+          cnums = deps[ref >> SLAB_BITS].nums, cints = deps[ref >> SLAB_BITS].ints;
+        }
+        j = (ref & INDEX) << 2;
+        if (cints[j + STAMP] !== pass) {
+          cints[j + STAMP] = pass;
+          if (cints[j + KIND] & RESULT) cnums[j + GRAD] = 0;
+          reached++;
+        }
+        cnums[j + GRAD] += nums[n + DB] * g;
+      }
+    }
+  }
+  return reached;
+}
+
+/** `weightedSum` through the ops, which take another copy's values too. */
+function sumThroughOps(
+  b: Value | undefined,
+  w: readonly Value[],
+  x: readonly (Value | number)[],
+): Value {
+  let act = b;
+  for (let k = 0; k < w.length; k++) {
+    const product = w[k].mul(x[k]);
+    act = act === undefined ? product : act.add(product);
+  }
+  return act!;
+}
 
 /** A new value on the tape with no operands yet (a leaf, until written as a result): its index. */
 function push(data: number): number {
