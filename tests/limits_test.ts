@@ -111,7 +111,10 @@ Deno.test("a training loop's memory stays flat: each step's tape is freed", asyn
     import { MLP, PyRandom, Value } from ${JSON.stringify(new URL("../mod.ts", import.meta.url))};
     const model = new MLP(2, [16, 16, 1], { rng: new PyRandom(1) });
     const X = Array.from({ length: 20 }, (_, i) => [Math.sin(i), Math.cos(3 * i)]);
-    const used = () => {
+    // ArrayBuffers are freed on a background thread after a GC: give it a moment, then collect
+    const used = async () => {
+      globalThis.gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
       globalThis.gc();
       const { heapUsed, external } = Deno.memoryUsage();
       return heapUsed + external;
@@ -123,7 +126,7 @@ Deno.test("a training loop's memory stays flat: each step's tape is freed", asyn
       model.zeroGrad();
       loss.backward();
       for (const p of model.parameters()) p.data -= 0.01 * p.grad;
-      if (step === 50 || step === 300) sizes.push(used());
+      if (step === 50 || step === 300) sizes.push(await used());
     }
     console.log(JSON.stringify(sizes));`;
   const out = await new Deno.Command(Deno.execPath(), {
