@@ -8,6 +8,7 @@ import { makeMoons, RandomState } from "../mod.ts";
 
 // tests/data/moons_1337.json was written by:
 // python3 -c "import json, numpy as np, sklearn.datasets as d; np.random.seed(1337); X, y = d.make_moons(n_samples=100, noise=0.1); json.dump({'X': X.tolist(), 'y': y.tolist()}, open('tests/data/moons_1337.json', 'w'))"
+// (then laid out by `deno fmt`)
 const golden: { X: number[][]; y: number[] } = JSON.parse(
   await Deno.readTextFile(new URL("./data/moons_1337.json", import.meta.url)),
 );

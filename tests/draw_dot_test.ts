@@ -15,9 +15,10 @@ import { day2Graph as day2 } from "../tools/make_docs.ts";
 
 /** The graph cell 5 of the Python seed drew (native Graphviz 2.43, Python's draw_dot). */
 function pythonDay2(): ReturnType<typeof readGraph> {
-  // tests/data/ holds a copy of shared/seed/day2_backpropagation.python-executed.ipynb.
+  // tests/data/ holds a byte-for-byte copy of shared/seed/day2_backpropagation.python-executed.ipynb
+  // (as .txt: `deno fmt` would format its Python cells as TypeScript).
   const notebook = JSON.parse(Deno.readTextFileSync(
-    new URL("./data/day2_backpropagation.python-executed.ipynb", import.meta.url),
+    new URL("./data/day2_backpropagation.python-executed.ipynb.txt", import.meta.url),
   ));
   return readGraph(notebook.cells[5].outputs[0].data["image/svg+xml"].join(""));
 }

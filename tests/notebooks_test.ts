@@ -46,7 +46,7 @@ function pythonOriginal(): {
 } {
   return JSON.parse(
     Deno.readTextFileSync(
-      new URL("./data/day2_backpropagation.python-executed.ipynb", import.meta.url),
+      new URL("./data/day2_backpropagation.python-executed.ipynb.txt", import.meta.url),
     ),
   );
 }
