@@ -1,4 +1,5 @@
 // Pictures as PNG (resvg, WebAssembly) and as files, shared by graphs and charts.
+import { encode } from "npm:fast-png@8.0.0";
 import { describe } from "./_format.ts";
 
 /** The npm package whose fonts set the text of PNGs. */
@@ -53,16 +54,14 @@ function loadResvg(): Promise<{ Resvg: Resvg; fonts: Uint8Array[] }> {
 }
 
 /**
- * The PNG of `svg` at one pixel per CSS pixel (its `width` and `height`), scaled down past
- * {@linkcode MAX_PNG_PIXELS}. Text is set in DejaVu Sans Mono (monospace) and DejaVu Sans (the
- * rest, and any character the first lacks).
+ * The PNG of `svg` at `scale` pixels per CSS pixel (its `width` and `height`; default 1), scaled
+ * down past {@linkcode MAX_PNG_PIXELS}. Text is set in DejaVu Sans Mono (monospace) and DejaVu
+ * Sans (the rest, and any character the first lacks).
  */
-export async function rasterise(svg: string): Promise<Uint8Array> {
+export async function rasterise(svg: string, scale = 1): Promise<Uint8Array> {
   const { Resvg, fonts } = await loadResvg();
-  const tag = svg.slice(0, svg.indexOf(">"));
-  const w = Number(/\swidth="([\d.]+)(px)?"/.exec(tag)?.[1] ?? 1);
-  const h = Number(/\sheight="([\d.]+)(px)?"/.exec(tag)?.[1] ?? 1);
-  const zoom = Math.min(1, Math.sqrt(MAX_PNG_PIXELS / (w * h)));
+  const { width, height } = svgSize(svg);
+  const zoom = Math.min(scale, Math.sqrt(MAX_PNG_PIXELS / (width * height)));
   const renderer = new Resvg(svg, {
     fitTo: { mode: "zoom", value: zoom },
     font: {
@@ -75,13 +74,51 @@ export async function rasterise(svg: string): Promise<Uint8Array> {
   try {
     const image = renderer.render();
     try {
-      return image.asPng();
+      return encodePng(image);
     } finally {
       image.free();
     }
   } finally {
     renderer.free();
   }
+}
+
+/** Pictures up to this many pixels get a palette when they can (encoding one takes longer). */
+const MAX_PALETTE_PIXELS = 8e6;
+
+/**
+ * `image` as a PNG: with a palette when it has at most 256 colours, as graphs and charts do (a
+ * few dozen greys and fills): lossless, and about 2.5 times smaller than resvg's own RGBA PNG,
+ * which is used otherwise. Our pictures are drawn on white, so transparency is laid on white.
+ */
+function encodePng(
+  image: { width: number; height: number; pixels: Uint8Array; asPng(): Uint8Array },
+): Uint8Array {
+  const { width, height } = image;
+  if (width * height > MAX_PALETTE_PIXELS) return image.asPng();
+  const rgba = image.pixels; // premultiplied by alpha: over white, a colour c becomes c + 255 - alpha
+  const colours = new Map<number, number>();
+  const index = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < index.length; i++, p += 4) {
+    const white = 255 - rgba[p + 3];
+    const rgb = (rgba[p] + white) << 16 | (rgba[p + 1] + white) << 8 | (rgba[p + 2] + white);
+    let k = colours.get(rgb);
+    if (k === undefined) {
+      if (colours.size === 256) return image.asPng();
+      colours.set(rgb, k = colours.size);
+    }
+    index[i] = k;
+  }
+  const palette = [...colours.keys()].map((c) => [c >> 16, (c >> 8) & 255, c & 255]);
+  return encode({ width, height, data: index, channels: 1, depth: 8, palette });
+}
+
+/** An SVG's size in CSS pixels, from its `width` and `height` attributes (1 where missing). */
+export function svgSize(svg: string): { width: number; height: number } {
+  const tag = svg.slice(0, svg.indexOf(">"));
+  const width = Number(/\swidth="([\d.]+)(px)?"/.exec(tag)?.[1] ?? 1);
+  const height = Number(/\sheight="([\d.]+)(px)?"/.exec(tag)?.[1] ?? 1);
+  return { width, height };
 }
 
 /** Base64 of `bytes`, in chunks small enough for `String.fromCharCode`'s argument list. */

@@ -13,6 +13,7 @@
 import { describe, formatFixed } from "./_format.ts";
 import { checkBoolean, checkChoice, checkCount, checkOptions } from "./_check.ts";
 import { rasterise, saveImage, toBase64 } from "./_image.ts";
+import { figureHtml } from "./_figure.ts";
 import { checkGraphSize, checkMaxNodes, layOut, valueGraphDot } from "./_dot.ts";
 import { isValue, topologicalSort, type Value } from "./value.ts";
 
@@ -256,23 +257,34 @@ export class Graph {
   }
 
   /**
-   * What Deno's Jupyter kernel shows: the SVG (or, with `format: "png"`, the PNG in base64),
-   * with the text form for front ends that show neither.
+   * What Deno's Jupyter kernel shows: HTML that every notebook front end shows as a picture. It
+   * holds a PNG, for viewers that run no script (an untrusted notebook, GitHub), and the SVG with
+   * a script that fits it to the output area's width; a graph too big to read when fitted opens
+   * zoomed to readable text, scrolled to its output, and a click zooms in and out. With
+   * `format: "png"`, the PNG alone. Both come with the text form, for front ends without either.
    *
    * @example
    * ```ts
    * import { drawDot, Value } from "../mod.ts";
-   * import { assertEquals } from "@std/assert";
-   * const graph = drawDot(new Value(1), { format: "png" });
+   * import { assertEquals, assertStringIncludes } from "@std/assert";
+   * const graph = drawDot(new Value(1));
    * const bundle = await Reflect.get(graph, Symbol.for("Jupyter.display")).call(graph);
-   * assertEquals(Object.keys(bundle), ["image/png", "text/plain"]);
+   * assertEquals(Object.keys(bundle), ["text/html", "text/plain"]);
+   * assertStringIncludes(bundle["text/html"], '<img src="data:image/png;base64,');
    * ```
    */
   async [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
     const text = this.toString();
     return this.format === "png"
       ? { "image/png": toBase64(await this.png()), "text/plain": text }
-      : { "image/svg+xml": await this.svg(), "text/plain": text };
+      : {
+        "text/html": await figureHtml(await this.svg(), {
+          alt: text,
+          textSize: 14,
+          anchor: outputs.get(this),
+        }),
+        "text/plain": text,
+      };
   }
 }
 
@@ -331,8 +343,13 @@ export function drawDot(root: Value, options: DrawDotOptions = {}): Graph {
     fields: (v) => [v.label, `data ${formatFixed(v.data, 4)}`, `grad ${formatFixed(v.grad, 4)}`],
     record: (v) => colorByGrad ? ` style=filled fillcolor="${gradColor(v.grad, maxGrad)}"` : "",
   });
-  return new Graph(dot, { nodeCount: count, format });
+  const graph = new Graph(dot, { nodeCount: count, format });
+  outputs.set(graph, `n${nodes.length - 1}`); // the root, listed last
+  return graph;
 }
+
+/** The Graphviz node of each drawn value graph's output, which a graph too big to read opens on. */
+const outputs = new WeakMap<Graph, string>();
 
 const FORMATS = ["svg", "png"] as const;
 /** Full-strength fills for positive and negative gradients (ColorBrewer RdBu), as RGB. */

@@ -11,6 +11,7 @@ import type { TopLevelSpec } from "npm:vega-lite@6.5.0";
 import { describe } from "./_format.ts";
 import { checkFinite, checkOptions, checkPositive, checkString } from "./_check.ts";
 import { rasterise, saveImage } from "./_image.ts";
+import { figureHtml } from "./_figure.ts";
 
 /** Options every plot takes. */
 export interface PlotOptions {
@@ -144,9 +145,26 @@ export class Chart {
     return this.toString();
   }
 
-  /** What Deno's Jupyter kernel shows: the SVG, with text for front ends without SVG. */
+  /**
+   * What Deno's Jupyter kernel shows: HTML that every notebook front end shows as a picture (a
+   * PNG for viewers that run no script, the SVG fitted to the output area's width for the rest),
+   * with the text form for front ends that show neither.
+   *
+   * @example
+   * ```ts
+   * import { plotLoss } from "../mod.ts";
+   * import { assertEquals } from "@std/assert";
+   * const chart = plotLoss([3, 2, 1]);
+   * const bundle = await Reflect.get(chart, Symbol.for("Jupyter.display")).call(chart);
+   * assertEquals(Object.keys(bundle), ["text/html", "text/plain"]);
+   * ```
+   */
   async [Symbol.for("Jupyter.display")](): Promise<Record<string, string>> {
-    return { "image/svg+xml": await this.svg(), "text/plain": this.toString() };
+    const text = this.toString();
+    return {
+      "text/html": await figureHtml(await this.svg(), { alt: text, textSize: 11 }),
+      "text/plain": text,
+    };
   }
 }
 

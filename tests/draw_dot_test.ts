@@ -356,9 +356,11 @@ Deno.test("Graph.png() rasterises the SVG at its size in CSS pixels", async (t) 
     const bytes = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
     assertEquals(bytes, await png.png());
   });
-  await t.step("and SVG graphs as image/svg+xml", async () => {
+  await t.step("and SVG graphs as HTML carrying the SVG (tests/figure_test.ts)", async () => {
     const bundle = await display(graph);
-    assertEquals(bundle, { "image/svg+xml": svg, "text/plain": "Graph(10 nodes)" });
+    assertEquals(Object.keys(bundle), ["text/html", "text/plain"]);
+    assertStringIncludes(bundle["text/html"], `<script type="image/svg+xml">${svg}</script>`);
+    assertEquals(bundle["text/plain"], "Graph(10 nodes)");
   });
 });
 
