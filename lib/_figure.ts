@@ -24,9 +24,13 @@ const FALLBACK_WIDTH = 2400;
  * all (a viewer shows a wide picture fitted to its width anyway), which keeps notebooks small.
  */
 export function fallbackPng(svg: string): Promise<Uint8Array> {
-  const { width, height } = svgSize(svg);
-  const scale = Math.min(2, FALLBACK_WIDTH / width, Math.sqrt(FALLBACK_PIXELS / (width * height)));
-  return rasterise(svg, scale);
+  return rasterise(svg, fallbackScale(svgSize(svg)));
+}
+
+/** The scale {@linkcode fallbackPng} draws a picture of `size` CSS pixels at. */
+export function fallbackScale(size: { width: number; height: number }): number {
+  const { width, height } = size;
+  return Math.min(2, FALLBACK_WIDTH / width, Math.sqrt(FALLBACK_PIXELS / (width * height)));
 }
 
 /** The `<img>` of `png`, shown at the picture's size in CSS pixels (or fitted to the width). */
