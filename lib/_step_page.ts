@@ -391,10 +391,10 @@ const SCRIPT = `(function () {
     caption.setAttribute("aria-live", "polite");
     var legend = document.createElement("div");
     legend.className = "dg-legend";
-    legend.innerHTML = '<span><i data-s="current"></i>running _backward()</span>' +
-      '<span><i data-s="written"></i>grad just written</span>' +
-      '<span><i data-s="waiting"></i>waiting for its other uses</span>' +
-      '<span><i data-s="done"></i>grad final</span>' +
+    legend.innerHTML = '<span><span class="dg-sw" data-s="current"></span>running _backward()</span>' +
+      '<span><span class="dg-sw" data-s="written"></span>grad just written</span>' +
+      '<span><span class="dg-sw" data-s="waiting"></span>waiting for its other uses</span>' +
+      '<span><span class="dg-sw" data-s="done"></span>grad final</span>' +
       '<span>(1/2): uses that have sent their share</span>' +
       '<span>\\u2713: agrees with nudging the leaf</span><span><em>v7</em>: a name given here</span>';
     var host = document.createElement("div");
@@ -463,12 +463,16 @@ const SCRIPT = `(function () {
       }
     }
 
-    // Where things are, in the box's pixels at the current scale.
-    var boxes = [];
+    // Where things are, in the box's pixels at the current scale (measured once, when shown).
+    var measured = new WeakMap();
     function bbox(g) {
       if (!g) return null;
-      var b = g.__dgBox;
-      if (!b) { var r = g.getBBox(); b = g.__dgBox = { x0: r.x + tx, y0: r.y + ty, x1: r.x + r.width + tx, y1: r.y + r.height + ty }; boxes.push(g); }
+      var b = measured.get(g);
+      if (!b) {
+        var r = g.getBBox();
+        b = { x0: r.x + tx, y0: r.y + ty, x1: r.x + r.width + tx, y1: r.y + r.height + ty };
+        if (r.width > 0) measured.set(g, b); // (a hidden output measures 0)
+      }
       var z = v.scale();
       return { x0: b.x0 * z, y0: b.y0 * z, x1: b.x1 * z, y1: b.y1 * z };
     }
@@ -602,7 +606,7 @@ const SCRIPT = `(function () {
 
     function show(to, page) {
       to = Math.max(0, Math.min(last, to));
-      if (to === step) return;
+      if (to === step) return follow(page, page); // there already: bring it back into view
       step = to;
       follow(page, page); // positions are read before anything changes: no forced layout
       render(step);
@@ -621,11 +625,13 @@ const SCRIPT = `(function () {
       if (timer) clearInterval(timer);
       timer = 0;
       button.play.textContent = "\\u25b6 Play";
+      caption.setAttribute("aria-live", "polite");
     }
     function play() {
       if (timer) return stop();
       if (step === last) show(0, true);
       button.play.textContent = "\\u275a\\u275a Pause";
+      caption.setAttribute("aria-live", "off"); // a screen reader hears the step it pauses on
       timer = setInterval(function () {
         if (!root.isConnected || step >= last) return stop();
         show(step + 1, every >= 400);
@@ -660,8 +666,17 @@ const SCRIPT = `(function () {
       stop();
       show(to, true);
     });
-    root.addEventListener("pointerdown", function () { keyboard = false; });
-    root.addEventListener("focusin", function () { if (keyboard) showCard(steps[step][0]); });
+    root.addEventListener("pointerdown", function (e) {
+      keyboard = false;
+      if (!svg.contains(e.target)) showCard(-1); // (a tap on a box shows its card)
+    });
+    // Keyboard focus (Tab, or a key) shows the card of the value being processed.
+    root.addEventListener("focusin", function (e) {
+      if (keyboard || (e.target.matches && e.target.matches(":focus-visible"))) {
+        keyboard = true;
+        showCard(steps[step][0]);
+      }
+    });
     root.addEventListener("focusout", function (e) { if (!root.contains(e.relatedTarget)) showCard(-1); });
 
     // Zoom: never smaller than readable unless asked (Fit), never above 100 %.
@@ -710,16 +725,12 @@ function pageCss(): string {
     `${s} .dg-zoom{margin-left:auto}`,
     `${s} .dg-caption{height:4.2em;overflow-y:auto;margin:0 0 2px}`,
     `${s} .dg-legend{font-size:12px;color:#444;margin:0 0 4px;display:flex;flex-wrap:wrap;gap:2px 14px}`,
-    `${s} .dg-legend i{display:inline-block;width:18px;height:11px;margin-right:4px;vertical-align:-1px;` +
-    `background:#fff;border:1px solid ${COLOURS.untouched[1]}}`,
-    `${s} .dg-legend i[data-s=current]{background:${cur[0]};border:3px solid ${
-      cur[1]
-    };height:7px;width:14px}`,
-    `${s} .dg-legend i[data-s=written]{background:${written[0]};border:2px solid ${
-      written[1]
-    };height:9px;width:16px}`,
-    `${s} .dg-legend i[data-s=waiting]{border:2px dashed ${written[1]};height:9px;width:16px}`,
-    `${s} .dg-legend i[data-s=done]{background:${done[0]};border-color:${done[1]}}`,
+    `${s} .dg-sw{display:inline-block;box-sizing:border-box;width:20px;height:13px;margin-right:4px;` +
+    `vertical-align:-2px;background:#fff;border:1px solid ${COLOURS.untouched[1]}}`,
+    `${s} .dg-sw[data-s=current]{background:${cur[0]};border:3px solid ${cur[1]}}`,
+    `${s} .dg-sw[data-s=written]{background:${written[0]};border:2px solid ${written[1]}}`,
+    `${s} .dg-sw[data-s=waiting]{border:2px dashed ${written[1]}}`,
+    `${s} .dg-sw[data-s=done]{background:${done[0]};border:1.5px solid ${done[1]}}`,
     `${s} .denograd-view{border:1px solid #ddd}`,
     `${s} .dg-card{position:absolute;z-index:2;pointer-events:none;background:#fff;color:#111;` +
     `border:1px solid #444;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.25);padding:6px 9px;` +
