@@ -411,7 +411,9 @@ const SCRIPT = `(function () {
     card.className = "dg-card";
     card.setAttribute("role", "tooltip");
     card.hidden = true;
-    v.box.appendChild(card);
+    host.style.position = "relative";
+    host.appendChild(card);
+    v.box.addEventListener("scroll", place);
     var move = /translate\\(([-\\d.]+) ([-\\d.]+)\\)/.exec(svg.querySelector("g").getAttribute("transform") || "") || [0, 0, 0];
     var tx = Number(move[1]), ty = Number(move[2]);
 
@@ -580,18 +582,19 @@ const SCRIPT = `(function () {
           : "nudging " + name + " gives d" + r + "/d" + name + ": shown once its grad is final", check[1] || !final ? "" : "dg-bad");
       }
       card.hidden = false;
-      // beside the box, inside the part of the picture in view (or about to be)
-      var at = bbox(records[i]), box = v.box, left = at.x1 + 10, busy = Date.now() < moving;
-      var x = busy ? target.left : box.scrollLeft, y = busy ? target.top : box.scrollTop;
-      var w = card.offsetWidth, h = card.offsetHeight, top = at.y0, W = box.clientWidth, H = box.clientHeight;
-      if (left + w > x + W - 4) left = at.x0 - 10 - w; // on its left instead
-      if (left < x + 4) { // below it, or above it
-        left = at.x0;
-        top = at.y1 + h + 8 <= y + H ? at.y1 + 8 : at.y0 - h - 8;
-      }
-      left = Math.max(x + 4, Math.min(left, x + W - w - 4));
-      top = Math.max(y + 4, Math.min(top, y + H - h - 4));
-      card.style.left = left + "px";
+      place();
+    }
+    // The card lies over the page, beside the value's box: on its right, else below it (it may
+    // reach past the picture's box, which would clip it), kept inside the stepper's width.
+    function place() {
+      if (!(carded >= 0)) return;
+      var at = bbox(records[carded]), box = v.box, busy = Date.now() < moving;
+      var x = (busy ? target.left : box.scrollLeft) - box.offsetLeft - box.clientLeft;
+      var y = (busy ? target.top : box.scrollTop) - box.offsetTop - box.clientTop;
+      var w = card.offsetWidth, W = host.clientWidth;
+      var left = at.x1 + 10 - x, top = Math.max(at.y0 - y, 0);
+      if (left + w > W) { left = at.x0 - x; top = at.y1 - y + 8; }
+      card.style.left = Math.max(0, Math.min(left, W - w)) + "px";
       card.style.top = top + "px";
     }
     function valueAt(e) {
@@ -732,12 +735,14 @@ function pageCss(): string {
     `${s} .dg-sw[data-s=waiting]{border:2px dashed ${written[1]}}`,
     `${s} .dg-sw[data-s=done]{background:${done[0]};border:1.5px solid ${done[1]}}`,
     `${s} .denograd-view{border:1px solid #ddd}`,
-    `${s} .dg-card{position:absolute;z-index:2;pointer-events:none;background:#fff;color:#111;` +
+    `${s} .dg-card{position:absolute;z-index:20;pointer-events:none;background:#fff;color:#111;` +
     `border:1px solid #444;border-radius:4px;box-shadow:0 2px 6px rgba(0,0,0,.25);padding:6px 9px;` +
     `font:13px/1.45 monospace;white-space:nowrap}`,
     `${s} .dg-title{font-weight:bold}`,
     `${s} .dg-bad{color:#b71c1c}`,
-    `${s} svg .hl rect,${s} svg .hl ellipse{stroke:${COLOURS.highlight};stroke-width:4px}`,
+    // a glow around the hovered value's box and op, which keeps their state's own border
+    `${s} svg .v.hl,${s} svg .o.hl{filter:drop-shadow(0 0 3px ${COLOURS.highlight}) ` +
+    `drop-shadow(0 0 3px ${COLOURS.highlight})}`,
     `${s} svg .e.hl path,${s} svg .r.hl path{stroke:${COLOURS.highlight};stroke-width:3px}`,
     `${s} svg .e.hl path+path,${s} svg .r.hl path+path{fill:${COLOURS.highlight}}`,
   ].join("");

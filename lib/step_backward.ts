@@ -521,7 +521,7 @@ function replay(
     const who = refs[p];
     if (s === 0) {
       const caption = `Step 0: backward() sets ${who}.grad = 1 (d${who}/d${who} = 1); ` +
-        `every other grad starts at 0`;
+        `every other grad starts at 0, as zeroGrad() leaves it, for each use adds its share with +=`;
       steps.push({ node, grads, sends: [], caption });
       continue;
     }
@@ -569,12 +569,19 @@ function replay(
       }
     }
     const formula = formulaOf(node, refs, index);
-    const what = formula === undefined || formula.replace(/[ ()]/g, "") === names[p]
-      ? node.op || "own op"
-      : `${who} = ${formula}`;
+    const what =
+      formula === undefined || formula.replace(/[ ()]/g, "") === names[p].replace(/[()]/g, "")
+        ? node.op || "own op"
+        : `${who} = ${formula}`;
+    // a value is processed only once every use has sent its share: why backward() goes in order
+    const all = total[p] < 2
+      ? ""
+      : ` (${total[p] === 2 ? "both" : `all ${total[p]}`} of its uses sent)`;
     const end = s === recorded.length - 1 ? ". Every grad is now final" : "";
     const caption = `Step ${s}: ${who}._backward() (${what}) sends ${who}.grad = ` +
-      `${short(outGrad)} back: ${parts.length > 0 ? parts.join("; ") : "nothing changes"}${end}`;
+      `${short(outGrad)}${all} back: ${
+        parts.length > 0 ? parts.join("; ") : "nothing changes"
+      }${end}`;
     steps.push({ node, grads, sends, caption });
   }
   return { steps, edgeLabels };

@@ -411,7 +411,8 @@ Deno.test("a leaf alone is step 0 only", async () => {
   assertEquals(pageData(await stepper.html()).steps.length, 1);
   assertEquals(
     stepper.steps[0].caption,
-    "Step 0: backward() sets x.grad = 1 (dx/dx = 1); every other grad starts at 0",
+    "Step 0: backward() sets x.grad = 1 (dx/dx = 1); every other grad starts at 0, as zeroGrad() " +
+      "leaves it, for each use adds its share with +=",
   );
   assertEquals(stepper.checks.get(x), 1);
 });
@@ -530,6 +531,20 @@ Deno.test("the shares a value used twice receives add up to its grad", async (t)
     assertStringIncludes(about[0].caption, "(1st of 2 uses; w waits for the other)");
     assertStringIncludes(about[1].caption, "(2nd of 2 uses: final; nudging w gives");
   });
+});
+
+Deno.test("a value used twice sends its grad back only once both uses have sent theirs", () => {
+  // Why backward() goes in topological order: h's _backward() must wait for tanh(h) and 3 * h.
+  const [w, x] = [new Value(-0.5, { label: "w" }), new Value(2, { label: "x" })];
+  const h = w.mul(x);
+  h.label = "h";
+  const out = h.tanh().add(h.mul(3));
+  out.label = "out";
+  const captions = stepBackward(out).steps.map((s) => s.caption);
+  const sent = captions.findIndex((c) => c.includes("(2nd of 2 uses: all sent)"));
+  const processed = captions.findIndex((c) => c.includes("h._backward() (h = w * x)"));
+  assert(sent > 0 && processed === sent + 1, captions.join("\n"));
+  assertStringIncludes(captions[processed], "sends h.grad = 3.42 (both of its uses sent) back");
 });
 
 Deno.test("every leaf's nudged derivative agrees with its grad on the lecture's graphs", async (t) => {
