@@ -793,37 +793,43 @@ function nudgeChecks(
   nodes: readonly Value[],
   index: Map<Value, number>,
 ): Map<Value, number> {
-  const data = nodes.map((v) => v.data);
-  const kids = nodes.map((v) => v.children.map((c) => index.get(c)!));
+  const data = Float64Array.from(nodes, (v) => v.data);
+  // each value's operands (a value with one child takes it as both: a + a)
+  const a = Int32Array.from(nodes, (v) => v.children.length > 0 ? index.get(v.children[0])! : -1);
+  const b = Int32Array.from(
+    nodes,
+    (v, i) => v.children.length > 1 ? index.get(v.children[1])! : a[i],
+  );
   const rules = nodes.map((v, i) => {
-    if (kids[i].length === 0) return undefined;
-    const rule = forwardRule(v.op, kids[i].length);
-    const x = kids[i].map((k) => data[k]);
+    if (a[i] < 0) return undefined;
+    const rule = forwardRule(v.op, v.children.length);
     // the rule must give the value's data: a learner's op may use an engine op's name
     return rule !== undefined &&
-        Math.abs(rule(x) - data[i]) <= 1e-9 * Math.max(1, Math.abs(data[i]))
+        Math.abs(rule(data[a[i]], data[b[i]]) - data[i]) <= 1e-9 * Math.max(1, Math.abs(data[i]))
       ? rule
       : undefined;
   });
   // A leaf gets a check only if every value on its way to the root can be re-evaluated.
   const blocked = nodes.map(() => false);
   for (let i = nodes.length - 1; i >= 0; i--) {
-    for (const k of kids[i]) {
-      if (blocked[i] || (kids[i].length > 0 && rules[i] === undefined)) blocked[k] = true;
+    for (const child of nodes[i].children) {
+      if (blocked[i] || rules[i] === undefined) blocked[index.get(child)!] = true;
     }
   }
+  const values = new Float64Array(nodes.length);
+  const out = index.get(root)!;
   const evaluate = (leaf: number, x: number) => {
-    const values = data.slice();
+    values.set(data);
     values[leaf] = x;
-    for (let i = leaf + 1; i < nodes.length; i++) {
+    for (let i = leaf + 1; i <= out; i++) {
       const rule = rules[i];
-      if (rule !== undefined) values[i] = rule(kids[i].map((k) => values[k]));
+      if (rule !== undefined) values[i] = rule(values[a[i]], values[b[i]]);
     }
-    return values[index.get(root)!];
+    return values[out];
   };
   const checks = new Map<Value, number>();
   nodes.forEach((v, i) => {
-    if (kids[i].length > 0 || blocked[i]) return;
+    if (a[i] >= 0 || blocked[i]) return;
     if (v === root) return void checks.set(v, 1);
     const h = 1e-5 * Math.max(1, Math.abs(data[i]));
     const slope = (evaluate(i, data[i] + h) - evaluate(i, data[i] - h)) / (2 * h);
@@ -833,40 +839,33 @@ function nudgeChecks(
 }
 
 /**
- * The forward formula of an engine op on numbers, exactly as value.ts computes it, for `arity`
- * children; with one child, a two-operand op uses it twice (`a + a`).
+ * The forward formula of an engine op on numbers, exactly as value.ts computes it, for a value
+ * with `arity` children: `(a, b)` are its operands, `a` twice when it has one child.
  */
-function forwardRule(op: string, arity: number): ((x: number[]) => number) | undefined {
-  const two = (f: (a: number, b: number) => number) =>
-    arity === 2
-      ? (x: number[]) => f(x[0], x[1])
-      : arity === 1
-      ? (x: number[]) => f(x[0], x[0])
-      : undefined;
-  const one = (f: (a: number) => number) => arity === 1 ? (x: number[]) => f(x[0]) : undefined;
+function forwardRule(op: string, arity: number): ((a: number, b: number) => number) | undefined {
+  if (arity === 1 || arity === 2) {
+    if (op === "+") return (a, b) => a + b;
+    if (op === "*") return (a, b) => a * b;
+    if (op === "**") return (a, b) => a ** b;
+  }
+  if (arity !== 1) return undefined;
   switch (op) {
-    case "+":
-      return two((a, b) => a + b);
-    case "*":
-      return two((a, b) => a * b);
-    case "**":
-      return two((a, b) => a ** b);
     case "exp":
-      return one(Math.exp);
+      return (a) => Math.exp(a);
     case "log":
-      return one(Math.log);
+      return (a) => Math.log(a);
     case "tanh":
-      return one((a) => {
+      return (a) => {
         const m = Math.expm1(2 * a);
         return m === Infinity ? 1 : m / (m + 2);
-      });
+      };
     case "ReLU":
-      return one((a) => a < 0 ? 0 : a);
+      return (a) => a < 0 ? 0 : a;
     case "sigmoid":
-      return one((a) => a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a)));
+      return (a) => a >= 0 ? 1 / (1 + Math.exp(-a)) : Math.exp(a) / (1 + Math.exp(a));
   }
   const k = op.startsWith("**") ? Number(op.slice(2)) : NaN;
-  return Number.isFinite(k) ? one((a) => a ** k) : undefined;
+  return Number.isFinite(k) ? (a) => a ** k : undefined;
 }
 
 /** Whether a nudged derivative agrees with backpropagation's: within 10⁻⁶, relatively. */
