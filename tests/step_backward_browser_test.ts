@@ -112,6 +112,7 @@ Deno.test({
             await checkStepper(page, which, `fixture_${which}`);
           }
           await checkLecture(page);
+          await checkControls(page, 3);
           await timeSteps(page, 4);
           assertEquals(errors.splice(0), [], "console errors");
           await page.evaluate(forget);
@@ -472,6 +473,53 @@ async function checkLecture(page: Page): Promise<void> {
     ),
     ["v v0 hl", "e e0 hl"],
   );
+}
+
+/**
+ * Stepper `which` (the MLP(2, [4, 4, 1]) output, too wide to show whole at a readable size):
+ * Fit shows all of it and 100 % its natural size, and either way a step brings its value into
+ * view; space plays and pauses.
+ */
+async function checkControls(page: Page, which: number): Promise<void> {
+  const stepper = page.locator("[data-denograd-stepper]").nth(which);
+  const scale = () =>
+    page.evaluate((which): [number, boolean] => {
+      const root = document.querySelectorAll("[data-denograd-stepper]")[which];
+      const svg = root.querySelector<SVGSVGElement>(".denograd-view svg")!;
+      const box = root.querySelector<HTMLElement>(".denograd-view")!;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [scale, box.scrollWidth <= box.clientWidth];
+    }, which);
+  await stepper.focus();
+  await page.keyboard.press("Home");
+  const [readable, fits] = await scale();
+  assert(readable < 1 && !fits, `opens at ${readable}, scrolling`);
+  await stepper.locator("button[data-zoom=fit]").click();
+  const [fitted, whole] = await scale();
+  assert(fitted < readable && whole, `Fit: ${fitted}, all in the box`);
+  await stepper.locator("button[data-act=next]").click();
+  await checkShown(page, which, 1, "MLP(2, [4, 4, 1]) fitted, step 1");
+  await stepper.locator("button[data-zoom='1']").click();
+  assertEquals((await scale())[0], 1, "100 %");
+  await stepper.locator("button[data-act=next]").click();
+  await checkShown(page, which, 2, "MLP(2, [4, 4, 1]) at 100 %, step 2");
+  await stepper.screenshot({ path: new URL("step_backward_zoom100.png", artifacts).pathname });
+  // space plays (a step every 30 s / 64 steps) and pauses
+  await stepper.locator("button[data-act=reset]").click();
+  await stepper.focus();
+  await page.keyboard.press(" ");
+  await page.waitForFunction(
+    (which) =>
+      Number(
+        document.querySelectorAll("[data-denograd-stepper]")[which].getAttribute("data-step"),
+      ) >= 2,
+    which,
+  );
+  await page.keyboard.press(" ");
+  const paused = (await page.evaluate(readStepper, which)).step;
+  await page.waitForTimeout(1000);
+  assertEquals((await page.evaluate(readStepper, which)).step, paused, "paused");
+  assertEquals(await stepper.locator("button[data-act=play]").innerText(), "▶ Play");
 }
 
 /**
