@@ -155,7 +155,7 @@ export class StepBackward {
    * For each leaf, d(root)/d(leaf) measured by nudging: the graph re-evaluated with the leaf at
    * `x + h` and `x - h` (h = 10⁻⁵ · max(1, |x|)), `(root(x + h) - root(x - h)) / 2h`. Left out
    * for a leaf below a learner's op whose forward formula is unknown (an op other than the
-   * engine's `+ * ** exp log tanh ReLU sigmoid`), or whose nudged output is not finite.
+   * engine's `+ * ** **k exp log tanh ReLU sigmoid`), or whose nudged output is not finite.
    */
   readonly checks: ReadonlyMap<Value, number>;
   /** The Graphviz DOT source of the layout, with the final gradients. */
