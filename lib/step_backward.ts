@@ -12,6 +12,7 @@ import { describe, formatFixed, formatRepr } from "./_format.ts";
 import { checkChoice, checkInteger, checkOptions } from "./_check.ts";
 import { checkGraphSize, checkMaxNodes, escapeText, layOut, valueGraphDot } from "./_dot.ts";
 import { isValue, topologicalSort, Value } from "./value.ts";
+import { internals } from "./_hooks.ts";
 
 const ACTION = "step backward";
 
@@ -495,7 +496,7 @@ function record(root: Value, nodes: readonly Value[]): Recorded[] {
       if (own[i] !== undefined) Object.defineProperty(v, "_backward", own[i]!);
       else if (Object.hasOwn(v, "_backward")) delete (v as { _backward?: unknown })._backward;
       else v._backward = sends[i];
-      v.grad = saved[i];
+      internals.setGrad(v, saved[i]); // as found: Infinity after an overflow, too
     });
   }
   return steps;
