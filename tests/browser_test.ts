@@ -164,6 +164,9 @@ async function checkNotebook(
   const reports = await page.evaluate(inspectCells);
   const figures = await page.evaluate(inspectFigures);
   for (const figure of figures) checkFigure(`${name}, cell ${figure.index}`, figure);
+  // A click on a fitted picture shows it at 100 %, scrolled to the point clicked; another, whole.
+  const fitted = figures.findIndex((f) => f.whole && f.width < f.naturalWidth - 1);
+  if (fitted >= 0) await checkClickZoom(page, fitted, `${name}, cell ${figures[fitted].index}`);
   for (const [index, expect] of expectations) {
     if (!expect.zoomed) continue;
     const figure = figures.find((f) => f.index === index);
@@ -258,6 +261,32 @@ function checkFigure(where: string, figure: FigureReport): void {
     assert(figure.scrolls, `${where}: a zoomed figure must scroll: ${report}`);
     assert(figure.anchorInView !== false, `${where}: it does not open on its output: ${report}`);
   }
+}
+
+/** Click figure `k` (in page order) to zoom in, and again to see it whole. */
+async function checkClickZoom(page: Page, k: number, where: string): Promise<void> {
+  const figure = page.locator("[data-denograd-figure]").nth(k);
+  const state = () =>
+    figure.evaluate((f) => {
+      const svg = f.querySelector("svg")!;
+      const box = f.querySelector(".denograd-view")!;
+      return {
+        zoom: f.getAttribute("data-zoom"),
+        scale: svg.getBoundingClientRect().width / parseFloat(svg.getAttribute("width")!),
+        scrolls: box.scrollWidth > box.clientWidth,
+      };
+    });
+  const before = await state();
+  assertEquals(before.zoom, "fit", `${where}: opens fitted`);
+  await figure.locator(".denograd-view").click(); // its centre
+  const zoomed = await state();
+  assertEquals(zoomed.zoom, "1", `${where}: a click zooms to 100 %`);
+  assertAlmostEquals(zoomed.scale, 1, 0.01, `${where}: at 100 %`);
+  assert(zoomed.scrolls, `${where}: at 100 % the box scrolls to the rest`);
+  await figure.locator(".denograd-view").click();
+  const after = await state();
+  assertEquals(after.zoom, "fit", `${where}: a second click shows it whole`);
+  assertAlmostEquals(after.scale, before.scale, 0.01, `${where}: as before`);
 }
 
 /**
