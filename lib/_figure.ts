@@ -110,7 +110,6 @@ export const VIEWER = `function (host, svg, size) {
     return Math.min(1, (box.clientWidth || host.clientWidth) / size.width);
   }
   function zoom(to, x, y) {
-    var r = box.getBoundingClientRect();
     var sx = x === undefined ? 0 : x * scale - box.scrollLeft, sy = y === undefined ? 0 : y * scale - box.scrollTop;
     var seen = sx >= 0 && sx <= box.clientWidth && sy >= 0 && sy <= box.clientHeight;
     scale = to;
