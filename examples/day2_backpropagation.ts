@@ -2,13 +2,29 @@
  * The "Day 2: Backpropagation" notebook as a plain Deno script: the same steps, with the graphs
  * written to `out/` as SVG files instead of shown inline.
  *
- * Run it with `deno task demo`.
+ * Run it with `deno task demo`; `deno task demo --help` says what it does.
  *
  * @module
  */
 import { drawDot, Value } from "../mod.ts";
+import { readArgs } from "./_cli.ts";
 
-const outDir = Deno.args[0] ?? "out";
+readArgs({
+  task: "demo",
+  help: `Usage: deno task demo
+
+The "Day 2: Backpropagation" notebook as a script: the gradients of L = (a * b + c) * f worked out
+by hand with the chain rule and checked numerically, then a tanh neuron. It prints the same
+numbers as the notebook and draws both graphs to out/day2_expression.svg and out/day2_neuron.svg,
+making the folder out/ if needed (the only thing it may write).
+
+Options:
+  -h, --help  print this help and exit
+
+Without the task: deno run --allow-write=out examples/day2_backpropagation.ts`,
+});
+
+const outDir = "out";
 await Deno.mkdir(outDir, { recursive: true });
 
 // Manual gradient calculation: L = (a * b + c) * f

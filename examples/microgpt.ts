@@ -7,13 +7,15 @@
  * the shuffle, the initial weights, the sampling), so it prints the same lines: `num docs`,
  * `vocab size`, `num params`, 1,000 losses to 4 decimals and 20 names.
  *
- * Run it with `deno task microgpt` (about ten seconds), or `deno task microgpt --steps 5` to stop
- * after 5 steps. The pieces are exported for `bench/`: {@linkcode createModel},
- * {@linkcode createAdam}, {@linkcode gpt}, {@linkcode trainStep}, {@linkcode sample}.
+ * Run it with `deno task microgpt` (a few seconds), `deno task microgpt --steps 5` to stop after
+ * 5 steps, or `deno task microgpt --help` for its options. The pieces are exported for `bench/`:
+ * {@linkcode createModel}, {@linkcode createAdam}, {@linkcode gpt}, {@linkcode trainStep},
+ * {@linkcode sample}.
  *
  * @module
  */
 import { dot, PyRandom, Value } from "../mod.ts";
+import { exitWithUsageError, readArgs, type Usage } from "./_cli.ts";
 
 // Let there be an input dataset `docs`: string[] of documents (e.g. a dataset of names)
 /** The non-empty lines of `text`, trimmed: the documents. */
@@ -277,16 +279,34 @@ export function sample(
   return sample.join("");
 }
 
+const usage: Usage = {
+  task: "microgpt",
+  help: `Usage: deno task microgpt [--steps N]
+
+Trains Karpathy's microgpt, a 4,192-parameter GPT, on the 32,033 names of data/names.txt (from
+karpathy/makemore), one name per step for 1,000 steps, printing the loss of each, then makes up
+20 new names. It prints the same lines as the Python original, microgpt.py.
+
+Options:
+  --steps N, --steps=N  stop after the first N of the 1,000 steps (1 to 1000; the learning rate
+                        still decays over all 1,000)
+  -h, --help            print this help and exit
+
+Example:
+  deno task microgpt --steps 5
+
+Without the task: deno run --allow-read=data/names.txt examples/microgpt.ts [--steps N]`,
+};
+
 if (import.meta.main) {
   const numSteps = 1000; // number of training steps
   // `--steps N` stops after the first N of them (on the same learning-rate schedule): a quick look
-  const flag = Deno.args.indexOf("--steps");
-  const stopAfter = flag === -1 ? numSteps : Number(Deno.args[flag + 1]);
+  const { steps } = readArgs(usage, ["steps"]);
+  const stopAfter = steps === undefined ? numSteps : Number(steps);
   if (!Number.isSafeInteger(stopAfter) || stopAfter < 1 || stopAfter > numSteps) {
-    throw new RangeError(
-      `Cannot train microgpt: --steps must be an integer from 1 to ${numSteps}, got ${
-        Deno.args[flag + 1]
-      }`,
+    exitWithUsageError(
+      usage,
+      `--steps must be an integer from 1 to ${numSteps}, got ${JSON.stringify(steps)}`,
     );
   }
   const random = new PyRandom(42); // Let there be order among chaos

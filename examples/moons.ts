@@ -3,7 +3,7 @@
  * with an SVM max-margin loss and SGD, printing the same numbers as the Python original, then
  * writes the loss curve and the decision boundary to `out/` as SVG.
  *
- * Run it with `deno task moons`.
+ * Run it with `deno task moons`; `deno task moons --help` says what it does.
  *
  * @module
  */
@@ -16,8 +16,27 @@ import {
   RandomState,
   Value,
 } from "../mod.ts";
+import { readArgs } from "./_cli.ts";
 
-const outDir = Deno.args[0] ?? "out";
+readArgs({
+  task: "moons",
+  help: `Usage: deno task moons
+
+micrograd's demo.ipynb as a script: a 2-layer MLP (337 parameters) learns scikit-learn's two
+moons (100 points, seeded as the Python original) in 100 steps of SGD on an SVM max-margin loss,
+printing the same losses and accuracies, then draws the loss curve and the decision boundary to
+out/moons_loss.svg and out/moons_boundary.svg, making the folder out/ if needed (the only thing
+it may write).
+
+Options:
+  -h, --help  print this help and exit
+
+Without the task: deno run --allow-write=out examples/moons.ts`,
+});
+
+// out/ is made first, so that a missing permission stops the script before it trains
+const outDir = "out";
+await Deno.mkdir(outDir, { recursive: true });
 
 // np.random.seed(1337); random.seed(1337)
 const np = new RandomState(1337);
@@ -57,7 +76,6 @@ for (let k = 0; k < 100; k++) {
   console.log(`step ${k} loss ${totalLoss.data}, accuracy ${(acc * 100).toFixed(1)}%`);
 }
 
-await Deno.mkdir(outDir, { recursive: true });
 await plotLoss(history, { title: "Training loss" }).save(`${outDir}/moons_loss.svg`);
 const boundary = plotDecisionBoundary(
   (a, b) => model.call([new Value(a), new Value(b)]).data,

@@ -102,7 +102,9 @@ const READABLE_TEXT = 10;
 export const VIEWER = `function (host, svg, size) {
   var box = document.createElement("div");
   box.className = "denograd-view";
-  box.style.cssText = "overflow:auto;max-width:100%;max-height:80vh;position:relative";
+  // contain: its width is its container's, never its content's (a flex item, as some front
+  // ends make outputs, would otherwise grow to the SVG at 100 % before it can be fitted)
+  box.style.cssText = "overflow:auto;max-width:100%;max-height:80vh;position:relative;contain:inline-size";
   svg.removeAttribute("style");
   svg.style.cssText = "display:block;max-width:none;max-height:none";
   box.appendChild(svg);
@@ -112,7 +114,6 @@ export const VIEWER = `function (host, svg, size) {
     return Math.min(1, (box.clientWidth || host.clientWidth) / size.width);
   }
   function zoom(to, x, y) {
-    var r = box.getBoundingClientRect();
     var sx = x === undefined ? 0 : x * scale - box.scrollLeft, sy = y === undefined ? 0 : y * scale - box.scrollTop;
     var seen = sx >= 0 && sx <= box.clientWidth && sy >= 0 && sy <= box.clientHeight;
     scale = to;

@@ -12,4 +12,9 @@ export const internals = {} as {
    * gets one.
    */
   weightedSum(b: object, w: readonly object[], x: readonly (object | number)[]): object;
+  /**
+   * Set `v.grad` to `x` without the setter's check that it is finite: a grad that `backward()`
+   * left as `Infinity` after an overflow can be put back as it was.
+   */
+  setGrad(v: object, x: number): void;
 };

@@ -17,6 +17,7 @@ import { checkChoice, checkInteger, checkOptions } from "./_check.ts";
 import { checkGraphSize, checkMaxNodes, escapeText, layOut, valueGraphDot } from "./_dot.ts";
 import { gradText, type PageData, stepperHtml, stepperSvg } from "./_step_page.ts";
 import { isValue, topologicalSort, Value } from "./value.ts";
+import { internals } from "./_hooks.ts";
 
 const ACTION = "step backward";
 
@@ -464,7 +465,7 @@ function record(root: Value, nodes: readonly Value[]): Recorded[] {
       if (own[i] !== undefined) Object.defineProperty(v, "_backward", own[i]!);
       else if (Object.hasOwn(v, "_backward")) delete (v as { _backward?: unknown })._backward;
       else v._backward = sends[i];
-      v.grad = saved[i];
+      internals.setGrad(v, saved[i]); // as found: Infinity after an overflow, too
     });
   }
   return steps;

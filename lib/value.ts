@@ -210,6 +210,8 @@ let weightedSum: (
 ) => Value;
 /** Mark the children of a value with its own `_backward` as reached; returns how many were new. */
 let reach: (s: Slab, i: number, pass: number) => number;
+/** Set `v.grad` past the setter's check, as `backward` writes grads: see its definition. */
+let setGrad: (v: Value, x: number) => void;
 
 /**
  * What {@linkcode Value}'s constructor takes besides the number.
@@ -253,6 +255,11 @@ export interface ValueOptions {
  * A `TypeError` means an operand is not a number or a `Value`; a `RangeError` means the result
  * would not be a finite number (`log` of 0, division by 0, overflow, `(-8) ** 0.5`).
  *
+ * JavaScript has no operator overloading: Python's `a * b` is `a.mul(b)`. Using a value as a
+ * number (`a * b`, `a - b`, `a / 2`, `a < b`, `-a`, `Math.max(a, b)`) is a `TypeError` that
+ * says so. `a + b` cannot be caught: `+` asks a value for the same form that `"loss " + a`
+ * does, its text, so `a + b` (and `a + 1`) is a string, `"Value(data=2.0, label=a)Value(..."`.
+ *
  * @example Backpropagate through L = (a * b + c) * f, the lecture's first graph
  * ```ts
  * import { Value } from "../mod.ts";
@@ -265,6 +272,17 @@ export interface ValueOptions {
  * const L = a.mul(b).add(c).mul(f);
  * L.backward();
  * assertEquals([L.data, a.grad, b.grad, c.grad, f.grad], [-8, 6, -4, -2, 4]);
+ * ```
+ *
+ * @example a + b is a string: write a.add(b)
+ * ```ts
+ * import { Value } from "../mod.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const a = new Value(2, { label: "a" });
+ * const b = new Value(3, { label: "b" });
+ * assertEquals(a.add(b).data, 5);
+ * assertEquals((a as never as string) + b, "Value(data=2.0, label=a)Value(data=3.0, label=b)");
  * ```
  */
 export class Value {
@@ -321,20 +339,50 @@ export class Value {
     s.ints[(i << 2) + KIND] |= RESULT | SPECIAL;
   }
 
-  /** The number itself. */
+  /**
+   * The number itself. Setting it to anything but a finite number throws and changes nothing: a
+   * `TypeError` for what is not a number, a `RangeError` for `NaN` and ±`Infinity`.
+   *
+   * @example An SGD step, and a mistake it refuses
+   * ```ts
+   * import { Value } from "../mod.ts";
+   * import { assertEquals, assertThrows } from "@std/assert";
+   *
+   * const p = new Value(0.5);
+   * p.grad = 2;
+   * p.data -= 0.1 * p.grad;
+   * assertThrows(() => p.data = "0.3" as never, TypeError, 'got string "0.3"');
+   * assertEquals(p.data, 0.3);
+   * ```
+   */
   get data(): number {
     return this.#slab.nums[(this.#i << 2) + DATA];
   }
   set data(x: number) {
-    this.#slab.nums[(this.#i << 2) + DATA] = x;
+    this.#slab.nums[(this.#i << 2) + DATA] = settable(x, "data");
   }
 
-  /** d(output)/d(this), filled in by {@linkcode Value.backward}; starts at 0. */
+  /**
+   * d(output)/d(this), filled in by {@linkcode Value.backward}; starts at 0. Setting it is checked
+   * as setting `data` is, so a learner's own `_backward` whose `x.grad += ...` overflows gets a
+   * `RangeError` that names `grad`. `backward()` itself writes past the check: where an engine
+   * op's gradient overflows it leaves `Infinity`, as Python's floats do.
+   *
+   * @example A sum that overflows is refused
+   * ```ts
+   * import { Value } from "../mod.ts";
+   * import { assertEquals, assertThrows } from "@std/assert";
+   *
+   * const x = new Value(1e200);
+   * assertThrows(() => x.grad += x.data * 1e200, RangeError, "Cannot set grad: expected a finite");
+   * assertEquals(x.grad, 0);
+   * ```
+   */
   get grad(): number {
     return this.#slab.nums[(this.#i << 2) + GRAD];
   }
   set grad(x: number) {
-    this.#slab.nums[(this.#i << 2) + GRAD] = x;
+    this.#slab.nums[(this.#i << 2) + GRAD] = settable(x, "grad");
   }
 
   /** A name to show in graphs and in the text form (`""` unless given). */
@@ -408,7 +456,7 @@ export class Value {
    * a set, and adds up both derivatives. Refused when the result is not finite (an overflow).
    */
   #result(data: number, op: number, da: number, b?: Value, db = 0): Value {
-    if (!Number.isFinite(data)) throw notFinite(opNames[op >> 4], this, b);
+    if (!Number.isFinite(data)) throw notFinite(opNames[op >> 4], data, this.data, b?.data);
     if (mixed && b !== undefined && !(#i in b)) { // another copy's value, kept as a learner's op
       return new Value(data, { op: opNames[op >> 4], children: [this, b], localGrads: [da, db] });
     }
@@ -493,8 +541,8 @@ export class Value {
     const a = this.data;
     if (typeof exponent === "number") {
       const k = checkFinite(exponent, "pow", "the operand");
-      const [data, name] = [power(a, k), powerOp(k)];
-      if (!Number.isFinite(data)) throw notFinite(name, this);
+      const [data, name] = [a ** k, powerOp(k)];
+      if (!Number.isFinite(data)) throw notFinite("**", data, a, k); // (-8) ** 0.5 is NaN
       // d(a^k)/da = k·a^(k-1), written out as 0 for k = 0, where 0 · 0^-1 would be NaN
       const code = opCode(name);
       const out = this.#result(data, code, k === 0 ? 0 : k * a ** (k - 1));
@@ -506,10 +554,10 @@ export class Value {
     if (!(a > 0)) {
       throw new RangeError(
         `Cannot pow: a Value exponent needs a positive base (its gradient a**b · ln a needs ln a), ` +
-          `got ${formatRepr(a)} ** Value(${formatRepr(b)}); use a number exponent`,
+          `got base ${describe(a)}; use a number exponent`,
       );
     }
-    const out = power(a, b);
+    const out = a ** b;
     return this.#result(out, POW, b * a ** (b - 1), that, out * Math.log(a)); // d/db = a^b·ln a
   }
 
@@ -548,7 +596,7 @@ export class Value {
     const b = typeof other === "number"
       ? checkFinite(other, "sub", "the operand")
       : toValue(other, "sub").data;
-    if (!Number.isFinite(this.data - b)) throw notFinite("-", this, b);
+    if (!Number.isFinite(this.data - b)) throw notFinite("-", this.data - b, this.data, b);
     return this.add(typeof other === "number" ? -other : other.neg());
   }
 
@@ -572,10 +620,14 @@ export class Value {
       ? checkFinite(other, "div", "the operand")
       : toValue(other, "div").data;
     if (b === 0) {
-      throw new RangeError(`Cannot div: the divisor is 0, got ${formatRepr(this.data)} / 0`);
+      throw new RangeError(
+        `Cannot div: the divisor is 0, got ${describe(this.data)} / ${describe(b)}`,
+      );
     }
     const inverse = b ** -1;
-    if (!Number.isFinite(this.data * inverse)) throw notFinite("/", this, b);
+    if (!Number.isFinite(this.data * inverse)) {
+      throw notFinite("/", this.data * inverse, this.data, b);
+    }
     // A number divisor is inverted first, as Python's `other**-1` is, so results match bit for bit
     return this.mul(typeof other === "number" ? inverse : other.pow(-1));
   }
@@ -616,7 +668,7 @@ export class Value {
   log(): Value {
     const a = this.data;
     if (!(a > 0)) {
-      throw new RangeError(`Cannot log: the argument must be positive, got ${formatRepr(a)}`);
+      throw new RangeError(`Cannot log: the operand must be positive, got ${describe(a)}`);
     }
     return this.#result(Math.log(a), LOG, 1 / a); // d(ln a)/da = 1/a
   }
@@ -711,7 +763,8 @@ export class Value {
     const own = s.meta?.get(this.#i)?.own;
     if (own?.localGrads === undefined) return;
     const { children, localGrads } = own;
-    for (let i = 0; i < children.length; i++) children[i].grad += localGrads[i] * g;
+    // child.grad += localGrad · this.grad, written as backward writes an engine op's children
+    children.forEach((c, i) => setGrad(c, c.grad + localGrads[i] * g));
   }
 
   /**
@@ -840,6 +893,34 @@ export class Value {
     return this.toString();
   }
 
+  /**
+   * What JavaScript makes of a value used where it wants a plain one. As text (`${a}`,
+   * `String(a)`, `"loss " + a`) it is the text form. As a number (`a * b`, `a - 1`, `a / 2`,
+   * `a < b`, `-a`, `Math.max(a, b)`, `Number(a)`) it is a `TypeError` that says what to write:
+   * JavaScript has no operator overloading, so `a * b` gives no `Value` (and no gradient).
+   *
+   * @param hint What JavaScript asks for: `"number"`, `"string"` or `"default"`.
+   * @returns The text form, for `"string"` and `"default"`.
+   * @throws {TypeError} For `"number"`.
+   * @example Python's a * b
+   * ```ts
+   * import { Value } from "../mod.ts";
+   * import { assertEquals, assertThrows } from "@std/assert";
+   *
+   * const [a, b] = [new Value(2, { label: "a" }), new Value(3)];
+   * assertThrows(() => (a as never as number) * (b as never as number), TypeError, "a.mul(b)");
+   * assertEquals(a.mul(b).data, 6);
+   * ```
+   */
+  [Symbol.toPrimitive](hint: string): string {
+    if (hint !== "number") return this.toString();
+    throw new TypeError(
+      `Cannot use ${this} as a number: JavaScript has no operator overloading, so write ` +
+        `a.mul(b) for a * b (likewise a.add(b), a.sub(b), a.div(b), a.pow(2), a.neg(), and ` +
+        `Value.mul(2, a) for 2 * a), or a.data for the plain number (a.data < b.data)`,
+    );
+  }
+
   static {
     // `_backward` is the engine's method above until a learner gives a value its own: it is
     // kept on the tape, so that `backward()` calls it, whichever object for the value it is
@@ -904,7 +985,7 @@ export class Value {
         const wd = wk.data;
         const xd = sx.nums[ix << 2];
         const product = wd * xd;
-        if (!Number.isFinite(product)) throw notFinite("*", wk, xd);
+        if (!Number.isFinite(product)) throw notFinite("*", product, wd, xd);
         const ip = push(product); // d(wx)/dw = x, d(wx)/dx = w
         const sp = slab;
         let n = ip << 2;
@@ -923,7 +1004,7 @@ export class Value {
           continue;
         }
         const sum = acc + product;
-        if (!Number.isFinite(sum)) throw notFinite("+", acc, product);
+        if (!Number.isFinite(sum)) throw notFinite("+", sum, acc, product);
         const is = push(sum); // d(a+b)/da = d(a+b)/db = 1
         n = is << 2;
         slab.ints[n + A] = slab.refOf(sa, ia);
@@ -938,6 +1019,15 @@ export class Value {
       handleIndex = ia;
       return new Value(0, HANDLE);
     };
+    // Grads written past the setter's check. backward() may leave Infinity in a grad where one
+    // overflows (as Python's floats do), and step_backward.ts puts back what it found (through
+    // lib/_hooks.ts). Another copy's values go through their setter.
+    setGrad = (v, x) => {
+      if (#i in v) v.#slab.nums[(v.#i << 2) + GRAD] = x;
+      else (v as Value).grad = x;
+    };
+    internals.setGrad ??= (v: Value, x: number) => setGrad(v, x);
+
     // The first copy of this module lends it to nn.ts (see lib/_hooks.ts); another copy's
     // values take its path through the ops.
     internals.weightedSum ??= (b: Value, w: readonly Value[], x: readonly (Value | number)[]) =>
@@ -1203,29 +1293,37 @@ function toValue(x: Value | number, method: string): Value {
   );
 }
 
-/** The error for a result that is not finite: `Cannot mul: the result is not finite, got ...`. */
-function notFinite(op: string, a: Value | number, b?: Value | number): RangeError {
-  const x = formatRepr(typeof a === "number" ? a : a.data);
-  const y = b === undefined ? "" : formatRepr(typeof b === "number" ? b : b.data);
-  const [method, got] = op.startsWith("**")
-    ? ["pow", b === undefined ? `${x} ${op.replace("**", "** ")}` : `${x} ** ${y}`]
-    : b === undefined
-    ? [op, `${op}(${x})`]
-    : [{ "+": "add", "-": "sub", "*": "mul", "/": "div" }[op], `${x} ${op} ${y}`];
-  return new RangeError(`Cannot ${method}: the result is not finite, got ${got}`);
+/** `x` if it is a finite number, for the `data` and `grad` setters. */
+function settable(x: number, name: string): number {
+  if (Number.isFinite(x)) return x;
+  const ErrorClass = typeof x === "number" ? RangeError : TypeError;
+  throw new ErrorClass(`Cannot set ${name}: expected a finite number, got ${describe(x)}`);
 }
 
-/** `base ** exponent`, refused when it is not a real number (`(-8) ** 0.5` is `NaN`). */
-function power(base: number, exponent: number): number {
-  const data = base ** exponent;
-  if (Number.isNaN(data)) {
-    throw new RangeError(
-      `Cannot pow: the result is not a real number, got ${formatRepr(base)} ** ${
-        formatRepr(exponent)
-      }`,
-    );
+const METHODS: Record<string, string> = { "+": "add", "-": "sub", "*": "mul", "/": "div" };
+
+/**
+ * The error for op `op` on `a` (and `b`) when its result is not finite. It names an operand that
+ * is not finite (a value that did not come through the checked setters: another copy of this
+ * module's, a subclass's `data`), or else says what the result is: `Cannot mul: the result
+ * overflows to Infinity, got 1e+308 * 10`. Numbers are spelt as JavaScript spells them.
+ */
+function notFinite(op: string, result: number, a: number, b?: number): RangeError {
+  const method = METHODS[op] ?? (op === "**" ? "pow" : op.toLowerCase());
+  const [bad, which] = Number.isFinite(a)
+    ? [b, "the second"]
+    : [a, b === undefined ? "the" : "the first"];
+  if (bad !== undefined && !Number.isFinite(bad)) {
+    return new RangeError(`Cannot ${method}: ${which} operand is ${describe(bad)}`);
   }
-  return data;
+  const x = describe(a);
+  const got = b === undefined
+    ? `${method}(${x})`
+    : `${op === "**" && x.startsWith("-") ? `(${x})` : x} ${op} ${describe(b)}`;
+  const what = Number.isNaN(result)
+    ? op === "**" ? "is not a real number" : "is NaN"
+    : `${op === "**" && a === 0 ? "is" : "overflows to"} ${result}`;
+  return new RangeError(`Cannot ${method}: the result ${what}, got ${got}`);
 }
 
 /** The op name of a number exponent, as micrograd shows it (`**2`, `**-1`, `**0.5`). */

@@ -28,12 +28,25 @@ export async function notebookServerMissing(): Promise<string | undefined> {
   return undefined;
 }
 
+/** Options for {@linkcode startJupyter}. */
+export interface JupyterOptions {
+  /**
+   * Keep checkpoints where a learner's Notebook keeps them, in an `.ipynb_checkpoints/` folder
+   * beside each saved notebook, instead of in a temporary folder (the default).
+   */
+  checkpointsBeside?: boolean;
+}
+
 /**
  * Start a Notebook server on 127.0.0.1 at a free port, serving `root` (hidden folders included,
- * for notebooks made under `.test-artifacts/`), its log written to `logPath`. It logs each save
- * as `Saving file at /path`.
+ * for notebooks made under `.test-artifacts/`), its log written to `logPath` as it comes. It logs
+ * each save as `Saving file at /path`.
  */
-export async function startJupyter(root: string, logPath: string): Promise<JupyterServer> {
+export async function startJupyter(
+  root: string,
+  logPath: string,
+  { checkpointsBeside = false }: JupyterOptions = {},
+): Promise<JupyterServer> {
   const port = freePort();
   const runtimeDir = await Deno.makeTempDir({ prefix: "jupyter_runtime_" });
   const child = new Deno.Command(PYTHON, {
@@ -50,18 +63,28 @@ export async function startJupyter(root: string, logPath: string): Promise<Jupyt
       `--notebook-dir=${root}`,
       "--ContentsManager.allow_hidden=True",
       "--NotebookApp.disable_check_xsrf=True", // so stop() may delete sessions without a cookie
-      // Checkpoint folders and the notebook-signing key go to a temporary folder, not the project
-      // or the home folder.
-      `--FileCheckpoints.root_dir=${runtimeDir}`,
+      // The notebook-signing key (and, unless asked otherwise, checkpoint folders) go to a
+      // temporary folder, not the project or the home folder.
       `--NotebookNotary.data_dir=${runtimeDir}`,
+      ...(checkpointsBeside ? [] : [`--FileCheckpoints.root_dir=${runtimeDir}`]),
     ],
     env: { JUPYTER_RUNTIME_DIR: runtimeDir, PYDEVD_DISABLE_FILE_VALIDATION: "1", NO_COLOR: "1" },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  // The server logs to stderr. Each chunk is written as it comes, so a test can wait for a line:
+  // Deno 2.9.6's pipeTo(file.writable) held the whole log back until the server exited.
   const log = await Deno.open(logPath, { write: true, create: true, truncate: true });
-  const logged = child.stderr.pipeTo(log.writable); // the server logs to stderr
+  const logged = (async () => {
+    try {
+      for await (const chunk of child.stderr) {
+        for (let n = 0; n < chunk.length;) n += await log.write(chunk.subarray(n));
+      }
+    } finally {
+      log.close();
+    }
+  })();
   const url = `http://127.0.0.1:${port}/`;
   let stopped = false;
   const stop = async () => {

@@ -21,15 +21,15 @@ const PYTHON = "/usr/bin/python3";
 const RUNNER = new URL("./run_notebook.py", import.meta.url).pathname;
 
 /**
- * Why notebooks cannot run here, or `undefined` when they can: Jupyter's Python packages on
- * /usr/bin/python3 and the Deno kernelspec are needed.
+ * Why notebooks cannot run here, or `undefined` when they can: Jupyter's Python packages
+ * (jupyter_client, nbformat) on /usr/bin/python3 and the Deno kernelspec are needed.
  */
 export async function jupyterMissing(): Promise<string | undefined> {
   try {
     const probe = await new Deno.Command(PYTHON, {
       args: [
         "-c",
-        "import jupyter_client, sys; from jupyter_client.kernelspec import KernelSpecManager as K; sys.exit(0 if 'deno' in K().find_kernel_specs() else 3)",
+        "import jupyter_client, nbformat, sys; from jupyter_client.kernelspec import KernelSpecManager as K; sys.exit(0 if 'deno' in K().find_kernel_specs() else 3)",
       ],
       stdout: "null",
       stderr: "null",
@@ -37,7 +37,7 @@ export async function jupyterMissing(): Promise<string | undefined> {
     if (probe.code === 3) {
       return "the Deno kernelspec is not installed (run `deno jupyter --install`)";
     }
-    if (!probe.success) return `jupyter_client is missing on ${PYTHON}`;
+    if (!probe.success) return `jupyter_client or nbformat is missing on ${PYTHON}`;
   } catch {
     return `${PYTHON} is missing`;
   }
@@ -53,10 +53,11 @@ export function listNotebooks(): string[] {
 }
 
 /**
- * `notebook` (the text of an .ipynb file) laid out as `deno fmt` lays it out with this project's
- * settings. deno.json keeps notebooks/ out of `deno fmt`, because Deno 2.9.6's `--check` flags
- * every notebook it has not written itself, changed or not; so the text is formatted as a file
- * in a temporary folder.
+ * `notebook` (the text of an .ipynb file) with its cells' code and prose formatted as `deno fmt`
+ * formats them with this project's settings; `deno fmt` rewrites only the cells it changes and
+ * leaves the rest of the file as it is. deno.json keeps notebooks/ out of `deno fmt`, because
+ * Deno 2.9.6's `--check` flags every notebook it has not written itself, changed or not; so the
+ * text is formatted as a file in a temporary folder.
  */
 export async function formatNotebook(notebook: string): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "denograd_fmt_" });
@@ -74,6 +75,33 @@ export async function formatNotebook(notebook: string): Promise<string> {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * `notebook` (the text of an .ipynb file) as the classic Jupyter Notebook saves it: read and
+ * written by nbformat on /usr/bin/python3, the code the Notebook server saves with.
+ */
+export async function nbformatLayout(notebook: string): Promise<string> {
+  const child = new Deno.Command(PYTHON, {
+    args: [
+      "-c",
+      "import nbformat, sys; [f.reconfigure(encoding='utf-8') for f in (sys.stdin, sys.stdout)]; " +
+      "nbformat.write(nbformat.read(sys.stdin, as_version=4), sys.stdout)",
+    ],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(notebook));
+  await writer.close();
+  const out = await child.output();
+  if (!out.success) {
+    throw new Error(
+      `Cannot lay a notebook out with nbformat: ${new TextDecoder().decode(out.stderr)}`,
+    );
+  }
+  return new TextDecoder().decode(out.stdout);
 }
 
 /**

@@ -78,6 +78,11 @@ export function assertGreater<T>(actual: T, expected: T, msg?: string): void {
 }
 
 /** Assert that `actual` is less than `expected`. */
+/** Assert that `actual` is greater than or equal to `expected`. */
+export function assertGreaterOrEqual<T>(actual: T, expected: T, msg?: string): void {
+  assert.ok(actual >= expected, msg ?? `Expect ${actual} >= ${expected}`);
+}
+
 export function assertLess<T>(actual: T, expected: T, msg?: string): void {
   assert.ok(actual < expected, msg ?? `Expect ${actual} < ${expected}`);
 }

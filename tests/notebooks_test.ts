@@ -6,6 +6,7 @@ import {
   formatNotebook,
   jupyterMissing,
   listNotebooks,
+  nbformatLayout,
   type Output,
   runNotebook,
 } from "./_notebook.ts";
@@ -517,8 +518,8 @@ Deno.test("committed notebooks hold no ANSI colour codes, absolute paths or time
 });
 
 // deno.json keeps notebooks/ out of `deno fmt --check` (see formatNotebook), so this test checks
-// their layout instead: formatting a copy must not change a byte.
-Deno.test("committed notebooks are laid out as `deno fmt` lays them out", async () => {
+// their cells instead: formatting a copy must not change a byte.
+Deno.test("committed notebooks' code and prose are formatted as `deno fmt` formats them", async () => {
   for (const name of notebooks) {
     const original = await Deno.readTextFile(new URL(name, notebooksDir));
     assertEquals(
@@ -527,6 +528,23 @@ Deno.test("committed notebooks are laid out as `deno fmt` lays them out", async 
       `${name} is not formatted: run \`deno task notebooks\``,
     );
   }
+});
+
+// The file as the classic Notebook would save it, without a browser: notebook_save_browser_test.ts
+// opens and saves each one in the Notebook itself.
+Deno.test({
+  name: "committed notebooks are laid out byte for byte as nbformat (the Notebook's saver) writes",
+  ignore: missing !== undefined,
+  async fn() {
+    for (const name of notebooks) {
+      const original = await Deno.readTextFile(new URL(name, notebooksDir));
+      assertEquals(
+        await nbformatLayout(original),
+        original,
+        `${name} is not laid out as the Notebook saves it: run \`deno task notebooks\``,
+      );
+    }
+  },
 });
 
 Deno.test("every notebook uses the Deno kernelspec and imports ../mod.ts", () => {

@@ -8,7 +8,9 @@ and the run keeps listening for a while after each cell and after the last one.
 Usage: /usr/bin/python3 tests/run_notebook.py NOTEBOOK.ipynb [--write] [--timeout SECONDS]
   --write  also store the outputs in the notebook (streams first, then rich outputs, as Python
            shows them), with execution counts 1, 2, ... and no timestamps, so a second run gives
-           the same bytes.
+           the same bytes. The file is written as the classic Notebook saves it, so opening and
+           saving it there changes nothing: the kernelspec and language_info the kernel reports,
+           laid out by nbformat's own writer (the code the Notebook server saves with).
 Prints {"cells": [{"index": i, "outputs": [...]}]}; exits 1 if the kernel could not run the notebook.
 """
 import json
@@ -17,14 +19,11 @@ import queue
 import sys
 import time
 
+import nbformat
 from jupyter_client.manager import start_new_kernel
 
 GRACE_AFTER_CELL = 0.5  # seconds to keep listening after a cell's idle
 GRACE_AT_END = 1.5  # seconds to keep listening after the last cell
-
-
-def source_of(cell):
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def file_message(msg, outputs):
@@ -55,10 +54,16 @@ def file_message(msg, outputs):
 
 
 def run(path, timeout):
-    with open(path, encoding="utf-8") as f:
-        nb = json.load(f)
-    name = nb.get("metadata", {}).get("kernelspec", {}).get("name", "deno")
+    nb = nbformat.read(path, as_version=4)  # as the Notebook server reads it: sources joined
+    name = nb.metadata.get("kernelspec", {}).get("name", "deno")
     km, kc = start_new_kernel(kernel_name=name, cwd=os.path.dirname(os.path.abspath(path)))
+    # What the Notebook stores when it connects to the kernel: the spec's names, and the kernel's
+    # own language_info (for Deno, the TypeScript version it bundles).
+    spec = km.kernel_spec
+    kernel = {
+        "kernelspec": {"name": name, "display_name": spec.display_name, "language": spec.language},
+        "language_info": kc.kernel_info(reply=True, timeout=60)["content"]["language_info"],
+    }
     by_msg = {}  # msg_id -> outputs list
     idle = set()  # msg_ids whose cell reported idle
     # update_display_data may target a display made by an earlier cell: route by display id too.
@@ -86,7 +91,7 @@ def run(path, timeout):
         for index, cell in enumerate(nb["cells"]):
             if cell["cell_type"] != "code":
                 continue
-            msg_id = kc.execute(source_of(cell), store_history=True)
+            msg_id = kc.execute(cell.source, store_history=True)
             outputs = by_msg[msg_id] = []
             results.append({"index": index, "outputs": outputs})
             deadline = time.monotonic() + timeout
@@ -105,15 +110,11 @@ def run(path, timeout):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    return nb, results
+    return nb, results, kernel
 
 
-def lines(text):
-    return text.splitlines(True)
-
-
-def write(path, nb, results):
-    """Store the outputs in the notebook file in nbformat's layout."""
+def write(path, nb, results, kernel):
+    """Store the outputs in the notebook file, written as the classic Notebook saves it."""
     by_index = {r["index"]: r["outputs"] for r in results}
     count = 0
     for index, cell in enumerate(nb["cells"]):
@@ -131,29 +132,32 @@ def write(path, nb, results):
         merged = [{"output_type": "stream", "name": k, "text": v} for k, v in streams.items()]
         for out in merged + [o for o in outputs if o["output_type"] != "stream"]:
             if out["output_type"] == "stream":
-                stored.append({"name": out["name"], "output_type": "stream", "text": lines(out["text"])})
+                item = {"output_type": "stream", "name": out["name"], "text": out["text"]}
             elif out["output_type"] == "error":
-                stored.append({"ename": out["ename"], "evalue": out["evalue"], "output_type": "error",
-                               "traceback": out["traceback"]})
+                item = {"output_type": "error", "ename": out["ename"], "evalue": out["evalue"],
+                        "traceback": out["traceback"]}
             else:
-                data = {k: (lines(v) if isinstance(v, str) else v) for k, v in out["data"].items()}
-                item = {"data": data, "metadata": out["metadata"], "output_type": out["output_type"]}
+                item = {"output_type": out["output_type"], "data": out["data"],
+                        "metadata": out["metadata"]}
                 if out["output_type"] == "execute_result":
                     item["execution_count"] = count
-                stored.append(item)
+            stored.append(nbformat.from_dict(item))
         cell["outputs"] = stored
+    nb.metadata.update(nbformat.from_dict(kernel))
+    # The Notebook server saves with nbformat.write(nb, f, version=NO_CONVERT) into a UTF-8 file
+    # (notebook/services/contents/fileio.py): keys sorted, one-space indents, text split into
+    # lines, a newline at the end.
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(nb, f, indent=1, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
+        nbformat.write(nb, f, version=nbformat.NO_CONVERT)
 
 
 def main():
     args = sys.argv[1:]
     path = args[0]
     timeout = float(args[args.index("--timeout") + 1]) if "--timeout" in args else 600.0
-    nb, results = run(path, timeout)
+    nb, results, kernel = run(path, timeout)
     if "--write" in args:
-        write(path, nb, results)
+        write(path, nb, results, kernel)
     json.dump({"cells": results}, sys.stdout)
 
 

@@ -11,8 +11,8 @@ export interface CellExpectation {
   printed?: string[];
   /** How many `<img>` outputs (PNG graphs) it shows. */
   images?: number;
-  /** Whether its graph is wider than the output area even when shrunk (so it must scroll). */
-  wide?: boolean;
+  /** Whether its graph is too big to read when fitted (so it must open zoomed, and scroll). */
+  zoomed?: boolean;
 }
 
 /** A label with every character that DOT records or HTML would take as syntax. */
@@ -33,7 +33,7 @@ drawDot(odd.tanh());`,
     printed: ["first printed line", "second printed line"],
   }],
   [
-    `// A forward pass of an MLP(2, [4, 4, 1]) (b + Σ w·x, then ReLU): too wide for the page.
+    `// A forward pass of an MLP(2, [4, 4, 1]) (b + Σ w·x, then ReLU): too big to read fitted.
 let seed = 1;
 const uniform = () => (seed = (seed * 16807) % 2147483647) / 2147483647 * 2 - 1;
 let xs = [new Value(2, { label: "x1" }), new Value(3, { label: "x2" })];
@@ -48,7 +48,7 @@ const out = xs[0];
 out.label = "out";
 out.backward();
 drawDot(out, { colorByGrad: true });`,
-    { svgTexts: [["x1", "x2", "out", "ReLU", "grad 1.0000"]], wide: true },
+    { svgTexts: [["x1", "x2", "out", "ReLU", "grad 1.0000"]], zoomed: true },
   ],
   [
     `// L = (a * b + c) * f, top to bottom.

@@ -182,3 +182,129 @@ export function unrollForScreenshot(): void {
     "html, body, #site { height: auto !important; overflow: visible !important; }";
   document.head.append(style);
 }
+
+/** What a saved graph, chart or stepper output shows in an untrusted notebook. */
+export interface PictureReport {
+  /** The cell's index among all of the notebook's cells, and the output's text form. */
+  index: number;
+  kind: string;
+  /** Its `<img>`s: natural width (0 if it did not load), and whether it lies inside the area. */
+  images: { naturalWidth: number; width: number; inside: boolean }[];
+  /** How many `<svg>` elements it shows. */
+  svgs: number;
+  /** The text it shows (a sanitised SVG or script would leave its labels here). */
+  text: string;
+}
+
+/**
+ * Every saved output whose text form is a graph's, a chart's or a stepper's (`Graph(...)`,
+ * `Chart(...)`, `StepBackward(...)`), as the page shows it.
+ */
+export function inspectPictures(): PictureReport[] {
+  const nb: Notebook = (globalThis as Notebook).Jupyter.notebook;
+  const reports: PictureReport[] = [];
+  nb.get_cells().forEach((cell: Notebook, index: number) => {
+    if (cell.cell_type !== "code") return;
+    const areas = cell.output_area.element[0].querySelectorAll(":scope > .output_area");
+    cell.output_area.outputs.forEach((output: Notebook, k: number) => {
+      const kind = [output.data?.["text/plain"] ?? ""].flat().join("");
+      if (!/^(Graph|Chart|StepBackward)\(/.test(kind)) return;
+      const sub: HTMLElement = areas[k].querySelector(".output_subarea");
+      const box = sub.getBoundingClientRect();
+      reports.push({
+        index,
+        kind,
+        images: [...sub.querySelectorAll("img")].map((img) => {
+          const r = img.getBoundingClientRect();
+          return {
+            naturalWidth: img.naturalWidth,
+            width: r.width,
+            inside: r.width > 0 && r.left >= box.left - 1 && r.right <= box.right + 1,
+          };
+        }),
+        svgs: sub.querySelectorAll("svg").length,
+        text: sub.innerText.trim(),
+      });
+    });
+  });
+  return reports;
+}
+
+/** How a figure (a graph or chart shown by its script) lies in the page. */
+export interface FigureReport {
+  /** The cell's index among all of the notebook's cells. */
+  index: number;
+  /** Whether its script replaced the PNG with the SVG. */
+  shown: boolean;
+  /** The SVG's size at 100 % and as shown, in CSS pixels. */
+  naturalWidth: number;
+  width: number;
+  /** The smallest text's size as shown, in CSS pixels (its font size times the scale). */
+  textPx: number;
+  /** Whether the scrolling box lies inside the output area. */
+  inArea: boolean;
+  /** Whether all of the picture is in view without scrolling. */
+  whole: boolean;
+  /** Whether the box can scroll to show the rest. */
+  scrolls: boolean;
+  /** Whether the node it opens on (a graph's output) is inside the box's visible part. */
+  anchorInView: boolean | null;
+}
+
+/** Every figure in the page's output areas (not steppers: they are checked on their own). */
+export function inspectFigures(): FigureReport[] {
+  const nb: Notebook = (globalThis as Notebook).Jupyter.notebook;
+  const reports: FigureReport[] = [];
+  const inside = (r: DOMRect, b: DOMRect) =>
+    r.left >= b.left - 1 && r.right <= b.right + 1 && r.top >= b.top - 1 &&
+    r.bottom <= b.bottom + 1;
+  nb.get_cells().forEach((cell: Notebook, index: number) => {
+    if (cell.cell_type !== "code") return;
+    for (const figure of cell.element[0].querySelectorAll("[data-denograd-figure]")) {
+      const svg = figure.querySelector("svg");
+      const box: HTMLElement | null = figure.querySelector(".denograd-view");
+      if (!svg || !box) {
+        reports.push({
+          index,
+          shown: false,
+          naturalWidth: 0,
+          width: 0,
+          textPx: 0,
+          inArea: false,
+          whole: false,
+          scrolls: false,
+          anchorInView: null,
+        });
+        continue;
+      }
+      const naturalWidth = parseFloat(svg.getAttribute("width") ?? "0");
+      const width = svg.getBoundingClientRect().width;
+      const sizes = [...svg.querySelectorAll("text")].map((t) =>
+        parseFloat(t.getAttribute("font-size") ?? getComputedStyle(t).fontSize)
+      );
+      const area = figure.closest(".output_subarea")!.getBoundingClientRect();
+      const view = box.getBoundingClientRect();
+      let anchorInView: boolean | null = null;
+      const name = figure.getAttribute("data-anchor");
+      if (name) {
+        const title = [...svg.querySelectorAll("g.node > title")].find((t) =>
+          t.textContent === name
+        );
+        anchorInView = title !== undefined &&
+          inside(title.parentElement!.getBoundingClientRect(), view);
+      }
+      reports.push({
+        index,
+        shown: true,
+        naturalWidth,
+        width,
+        textPx: Math.min(...sizes) * width / naturalWidth,
+        inArea: inside(view, area),
+        whole: box.scrollWidth <= box.clientWidth + 1 && box.scrollHeight <= box.clientHeight + 1,
+        scrolls: box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1,
+        anchorInView,
+      });
+    }
+  });
+  return reports;
+}
