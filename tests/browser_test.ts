@@ -2,7 +2,7 @@
 // playwright-core) run every notebook in notebooks/, plus a fixture notebook of awkward graphs,
 // with the Deno kernel, and check in the page what a learner would see. Screenshots and the
 // server's log go to .test-artifacts/browser/.
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   assert,
   assertAlmostEquals,
@@ -13,8 +13,16 @@ import {
   fail,
 } from "@std/assert";
 import { drawDot, Value } from "../mod.ts";
-import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
-import { artifacts, CHROMIUM, chromiumMissing, CI, root } from "./browser/setup.ts";
+import { startJupyter } from "./_jupyter_server.ts";
+import {
+  artifacts,
+  CHROMIUM,
+  chromiumMissing,
+  CI,
+  launchChromium,
+  prepareBrowserTest,
+  root,
+} from "./browser/setup.ts";
 import { listNotebooks } from "./_notebook.ts";
 import { type CellExpectation, fixtureExpectations, fixtureNotebook } from "./browser/fixture.ts";
 import {
@@ -52,10 +60,7 @@ Deno.test({
   sanitizeOps: false, // playwright keeps timers and sockets of its own
   sanitizeResources: false,
   async fn(t) {
-    if (chromiumMissing) fail(`Cannot run the browser test under CI: ${CHROMIUM} is missing`);
-    const missing = await notebookServerMissing();
-    if (missing) fail(`Cannot run the browser test: ${missing}`);
-    await Deno.mkdir(artifacts, { recursive: true });
+    await prepareBrowserTest();
     await Deno.writeTextFile(new URL(FIXTURE, root), JSON.stringify(fixtureNotebook(), null, 1));
     // Each notebook, what its cells must show, and how many pictures it was saved with.
     const notebooks: [string, Map<number, CellExpectation>, number][] = [
@@ -69,19 +74,7 @@ Deno.test({
     const server = await startJupyter(root.pathname, log.pathname);
     let browser;
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       for (const [path, expectations, pictures] of notebooks) {
         await t.step(

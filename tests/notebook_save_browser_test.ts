@@ -5,11 +5,19 @@
 // ignored. The notebooks in the working tree and `.gitignore` are committed in a temporary git
 // repository, which the server serves; no cell runs. The server's log (and, on a failure, the
 // diff) go to .test-artifacts/browser/.
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { assertEquals, fail } from "@std/assert";
-import { notebookServerMissing, startJupyter } from "./_jupyter_server.ts";
+import { startJupyter } from "./_jupyter_server.ts";
 import { listNotebooks } from "./_notebook.ts";
-import { artifacts, CHROMIUM, chromiumMissing, CI, root } from "./browser/setup.ts";
+import {
+  artifacts,
+  CHROMIUM,
+  chromiumMissing,
+  CI,
+  launchChromium,
+  prepareBrowserTest,
+  root,
+} from "./browser/setup.ts";
 
 /** How long the page may take to load, to connect to its kernel, or to save. */
 const WAIT_MS = 120_000;
@@ -24,10 +32,7 @@ Deno.test({
   sanitizeOps: false, // playwright keeps timers and sockets of its own
   sanitizeResources: false,
   async fn(t) {
-    if (chromiumMissing) fail(`Cannot run the browser test under CI: ${CHROMIUM} is missing`);
-    const missing = await notebookServerMissing();
-    if (missing) fail(`Cannot run the browser test: ${missing}`);
-    await Deno.mkdir(artifacts, { recursive: true });
+    await prepareBrowserTest();
     const repo = await Deno.makeTempDir({ prefix: "denograd_save_" });
     const notebooks = listNotebooks();
     await Deno.mkdir(`${repo}/notebooks`);
@@ -43,19 +48,7 @@ Deno.test({
     const server = await startJupyter(repo, log, { checkpointsBeside: true });
     let browser;
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       for (const path of notebooks) {
         await t.step(path, async () => {
