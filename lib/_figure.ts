@@ -104,7 +104,8 @@ export const VIEWER = `function (host, svg, size) {
   box.className = "denograd-view";
   // contain: its width is its container's, never its content's (a flex item, as some front
   // ends make outputs, would otherwise grow to the SVG at 100 % before it can be fitted)
-  box.style.cssText = "overflow:auto;max-width:100%;max-height:80vh;position:relative;contain:inline-size";
+  box.style.cssText = "overflow:auto;max-width:100%;max-height:80vh;position:relative;" +
+    "contain:inline-size";
   svg.removeAttribute("style");
   svg.style.cssText = "display:block;max-width:none;max-height:none";
   box.appendChild(svg);
@@ -114,7 +115,8 @@ export const VIEWER = `function (host, svg, size) {
     return Math.min(1, (box.clientWidth || host.clientWidth) / size.width);
   }
   function zoom(to, x, y) {
-    var sx = x === undefined ? 0 : x * scale - box.scrollLeft, sy = y === undefined ? 0 : y * scale - box.scrollTop;
+    var sx = x === undefined ? 0 : x * scale - box.scrollLeft;
+    var sy = y === undefined ? 0 : y * scale - box.scrollTop;
     var seen = sx >= 0 && sx <= box.clientWidth && sy >= 0 && sy <= box.clientHeight;
     scale = to;
     svg.style.width = size.width * to + "px";
@@ -129,7 +131,8 @@ export const VIEWER = `function (host, svg, size) {
     elements.forEach(function (e) {
       if (!e) return;
       var q = e.getBoundingClientRect();
-      l = Math.min(l, q.left); t = Math.min(t, q.top); r = Math.max(r, q.right); d = Math.max(d, q.bottom);
+      l = Math.min(l, q.left); t = Math.min(t, q.top);
+      r = Math.max(r, q.right); d = Math.max(d, q.bottom);
     });
     if (l === Infinity) return;
     var w = box.clientWidth, h = box.clientHeight, left = box.scrollLeft, top = box.scrollTop;
@@ -141,7 +144,9 @@ export const VIEWER = `function (host, svg, size) {
     var calm = !window.matchMedia || window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     box.scrollTo({ left: left, top: top, behavior: smooth && !calm ? "smooth" : "auto" });
   }
-  return { box: box, scale: function () { return scale; }, fitScale: fitScale, zoom: zoom, reveal: reveal };
+  return {
+    box: box, scale: function () { return scale; }, fitScale: fitScale, zoom: zoom, reveal: reveal,
+  };
 }`;
 
 /**
@@ -150,8 +155,8 @@ export const VIEWER = `function (host, svg, size) {
  *
  * A figure whose text stays at least {@linkcode MIN_FITTED_TEXT} px when fitted to the width is
  * fitted (never enlarged); a bigger one opens with its text at {@linkcode READABLE_TEXT} px,
- * scrolled to its anchor (a graph's output). A click toggles between the whole picture and 100 % at the point
- * clicked; dragging pans.
+ * scrolled to its anchor (a graph's output). A click toggles between the whole picture and 100 %
+ * at the point clicked; dragging pans.
  */
 const FIGURE_SCRIPT = `(function () {
   var view = ${VIEWER};
@@ -164,15 +169,21 @@ const FIGURE_SCRIPT = `(function () {
     var holder = document.createElement("div");
     holder.innerHTML = carrier.textContent;
     var svg = holder.querySelector("svg");
-    var size = { width: Number(img.getAttribute("width")), height: Number(img.getAttribute("height")) };
+    var size = {
+      width: Number(img.getAttribute("width")), height: Number(img.getAttribute("height")),
+    };
     var text = Number(figure.getAttribute("data-text-size"));
     var anchor = null, name = figure.getAttribute("data-anchor");
-    svg.querySelectorAll("g.node > title").forEach(function (t) { if (t.textContent === name) anchor = t.parentNode; });
+    svg.querySelectorAll("g.node > title").forEach(function (t) {
+      if (t.textContent === name) anchor = t.parentNode;
+    });
     var bar = document.createElement("div");
     bar.className = "denograd-zoom";
     bar.hidden = true;
     bar.style.cssText = "font:12px sans-serif;color:#444;margin:0 0 4px";
-    bar.innerHTML = '<button type="button" data-zoom="fit">Fit</button> <button type="button" data-zoom="1">100%</button> <span>click the picture to zoom in or out; drag to move</span>';
+    bar.innerHTML = '<button type="button" data-zoom="fit">Fit</button> ' +
+      '<button type="button" data-zoom="1">100%</button> ' +
+      '<span>click the picture to zoom in or out; drag to move</span>';
     figure.appendChild(bar);
     var v = view(figure, svg, { width: size.width, height: size.height });
     img.remove();
@@ -203,12 +214,16 @@ const FIGURE_SCRIPT = `(function () {
     bar.onclick = function (e) {
       var z = e.target.getAttribute && e.target.getAttribute("data-zoom");
       if (z === "fit") fit();
-      else if (z) zoomTo(1, (v.box.scrollLeft + v.box.clientWidth / 2) / v.scale(), (v.box.scrollTop + v.box.clientHeight / 2) / v.scale());
+      else if (z) { // 100 % at the middle of what is in view
+        var s = v.scale();
+        zoomTo(1, (v.box.scrollLeft + v.box.clientWidth / 2) / s,
+          (v.box.scrollTop + v.box.clientHeight / 2) / s);
+      }
     };
     var drag = null;
     v.box.addEventListener("pointerdown", function (e) {
       if (e.button !== 0) return;
-      drag = { x: e.clientX, y: e.clientY, left: v.box.scrollLeft, top: v.box.scrollTop, moved: false };
+      drag = { x: e.clientX, y: e.clientY, left: v.box.scrollLeft, top: v.box.scrollTop };
     });
     v.box.addEventListener("pointermove", function (e) {
       if (!drag) return;

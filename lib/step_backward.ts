@@ -45,8 +45,8 @@ export interface StepBackwardOptions {
   rankdir?: "LR" | "TB";
   /**
    * The most Graphviz nodes (a box per value plus an oval per op) to step through, default
-   * 2000 (an `MLP(2, [16, 16, 1])` output has 1,619); `Infinity` allows any size. A bigger graph has too many steps
-   * to follow: `drawDot` draws it whole.
+   * 2000 (an `MLP(2, [16, 16, 1])` output has 1,619); `Infinity` allows any size. A bigger
+   * graph has too many steps to follow: `drawDot` draws it whole.
    */
   maxNodes?: number;
 }
