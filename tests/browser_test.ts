@@ -14,15 +14,7 @@ import {
 } from "@std/assert";
 import { drawDot, Value } from "../mod.ts";
 import { startJupyter } from "./_jupyter_server.ts";
-import {
-  artifacts,
-  CHROMIUM,
-  chromiumMissing,
-  CI,
-  launchChromium,
-  prepareBrowserTest,
-  root,
-} from "./browser/setup.ts";
+import { artifacts, browserTest, launchChromium, root } from "./browser/setup.ts";
 import { listNotebooks } from "./_notebook.ts";
 import { type CellExpectation, fixtureExpectations, fixtureNotebook } from "./browser/fixture.ts";
 import {
@@ -50,17 +42,9 @@ const RUN_TIMEOUT_MS = 300_000;
  */
 const QUIET_MS = 500;
 
-if (chromiumMissing && !CI) {
-  console.warn(`browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-}
-
-Deno.test({
-  name: "notebooks show their graphs and printed lines in Chromium, run by a real Jupyter server",
-  ignore: chromiumMissing && !CI, // under CI a missing browser fails below, never skips
-  sanitizeOps: false, // playwright keeps timers and sockets of its own
-  sanitizeResources: false,
-  async fn(t) {
-    await prepareBrowserTest();
+browserTest(
+  "notebooks show their graphs and printed lines in Chromium, run by a real Jupyter server",
+  async (t) => {
     await Deno.writeTextFile(new URL(FIXTURE, root), JSON.stringify(fixtureNotebook(), null, 1));
     // Each notebook, what its cells must show, and how many pictures it was saved with.
     const notebooks: [string, Map<number, CellExpectation>, number][] = [
@@ -135,7 +119,7 @@ Deno.test({
     const saves = Deno.readTextFileSync(log).split("\n").filter((l) => l.includes("Saving file"));
     assertEquals(saves, []);
   },
-});
+);
 
 /** Open a notebook, run all its cells, and check what every code cell shows. */
 async function checkNotebook(

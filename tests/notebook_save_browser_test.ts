@@ -9,30 +9,14 @@ import type { Page } from "playwright-core";
 import { assertEquals, fail } from "@std/assert";
 import { startJupyter } from "./_jupyter_server.ts";
 import { listNotebooks } from "./_notebook.ts";
-import {
-  artifacts,
-  CHROMIUM,
-  chromiumMissing,
-  CI,
-  launchChromium,
-  prepareBrowserTest,
-  root,
-} from "./browser/setup.ts";
+import { artifacts, browserTest, launchChromium, root } from "./browser/setup.ts";
 
 /** How long the page may take to load, to connect to its kernel, or to save. */
 const WAIT_MS = 120_000;
 
-if (chromiumMissing && !CI) {
-  console.warn(`notebook save browser test skipped: ${CHROMIUM} is missing`);
-}
-
-Deno.test({
-  name: "opening, trusting and saving each notebook in the classic Notebook leaves git clean",
-  ignore: chromiumMissing && !CI, // under CI a missing browser fails below, never skips
-  sanitizeOps: false, // playwright keeps timers and sockets of its own
-  sanitizeResources: false,
-  async fn(t) {
-    await prepareBrowserTest();
+browserTest(
+  "opening, trusting and saving each notebook in the classic Notebook leaves git clean",
+  async (t) => {
     const repo = await Deno.makeTempDir({ prefix: "denograd_save_" });
     const notebooks = listNotebooks();
     await Deno.mkdir(`${repo}/notebooks`);
@@ -93,7 +77,7 @@ Deno.test({
       await Deno.remove(repo, { recursive: true });
     }
   },
-});
+);
 
 /** Whether the page has loaded its notebook and has the kernel's `kernel_info_reply`. */
 function connected(): boolean {

@@ -16,15 +16,7 @@ import { assert, assertEquals, assertLessOrEqual, fail } from "@std/assert";
 import { formatFixed } from "../lib/_format.ts";
 import { MLP, random, type StepBackward, stepBackward, Value } from "../mod.ts";
 import { startJupyter } from "./_jupyter_server.ts";
-import {
-  artifacts,
-  CHROMIUM,
-  chromiumMissing,
-  CI,
-  launchChromium,
-  prepareBrowserTest,
-  root,
-} from "./browser/setup.ts";
+import { artifacts, browserTest, launchChromium, root } from "./browser/setup.ts";
 import { notebookOf } from "./browser/fixture.ts";
 import { forget, inspectCells, prepare, runCell, runState } from "./browser/page.ts";
 
@@ -78,17 +70,9 @@ const CELLS = [
   mlp("16, 16, 1"),
 ];
 
-if (chromiumMissing && !CI) {
-  console.warn(`stepBackward browser test skipped: ${CHROMIUM} is missing`);
-}
-
-Deno.test({
-  name: "stepBackward() in Chromium, run by a real Jupyter server, as a learner steps it",
-  ignore: chromiumMissing && !CI, // under CI a missing browser fails below, never skips
-  sanitizeOps: false, // playwright keeps timers and sockets of its own
-  sanitizeResources: false,
-  async fn(t) {
-    await prepareBrowserTest();
+browserTest(
+  "stepBackward() in Chromium, run by a real Jupyter server, as a learner steps it",
+  async (t) => {
     await Deno.writeTextFile(
       new URL(FIXTURE, root),
       JSON.stringify(notebookOf("stepBackward in the browser", CELLS), null, 1),
@@ -201,7 +185,7 @@ Deno.test({
     const saves = Deno.readTextFileSync(log).split("\n").filter((l) => l.includes("Saving file"));
     assertEquals(saves, [], "the test never saves a notebook");
   },
-});
+);
 
 /** Console errors and uncaught exceptions of `page`, as they come. */
 function watchErrors(page: Page): string[] {
