@@ -95,9 +95,11 @@ const READABLE_TEXT = 10;
  * - `fitScale()`: the scale at which the SVG's width fits the box (at most 1);
  * - `zoom(scale, x, y)`: show it at `scale`; with `x, y` (in the SVG's pixels at 100 %), keep
  *   that point where it was on screen, or centre it when it was out of view;
- * - `reveal(elements, smooth)`: scroll the box, as little as it takes, so that the elements (of
- *   the SVG) are inside it, centred where they were not; smoothly unless the learner asked for
- *   reduced motion. Returns at once; `box.scrollLeft/Top` already hold the target.
+ * - `axis(r0, r1, c0, c1, at, size, most)`: along one axis of the box (scrolled to `at`, `size`
+ *   long, `most` in all), where to scroll so that `[r0, r1]` shows, centred if it did not, or as
+ *   much of it as fits with `[c0, c1]` in view;
+ * - `motion(smooth)`: the `behavior` of a scroll, `"auto"` where reduced motion is asked for;
+ * - `reveal(element, smooth)`: scroll the box so that an element of the SVG is inside it.
  */
 export const VIEWER = `function (host, svg, size) {
   var box = document.createElement("div");
@@ -126,26 +128,34 @@ export const VIEWER = `function (host, svg, size) {
     box.scrollLeft = x * to - sx;
     box.scrollTop = y * to - sy;
   }
-  function reveal(elements, smooth) {
-    var b = box.getBoundingClientRect(), l = Infinity, t = Infinity, r = -Infinity, d = -Infinity;
-    elements.forEach(function (e) {
-      if (!e) return;
-      var q = e.getBoundingClientRect();
-      l = Math.min(l, q.left); t = Math.min(t, q.top);
-      r = Math.max(r, q.right); d = Math.max(d, q.bottom);
-    });
-    if (l === Infinity) return;
-    var w = box.clientWidth, h = box.clientHeight, left = box.scrollLeft, top = box.scrollTop;
-    var x0 = l - b.left + left, x1 = r - b.left + left, y0 = t - b.top + top, y1 = d - b.top + top;
-    if (x0 < left || x1 > left + w) left = x1 - x0 > w ? x1 - w : (x0 + x1 - w) / 2;
-    if (y0 < top || y1 > top + h) top = y1 - y0 > h ? y0 : (y0 + y1 - h) / 2;
-    left = Math.max(0, Math.min(left, box.scrollWidth - w));
-    top = Math.max(0, Math.min(top, box.scrollHeight - h));
+  // One axis of a scroll: the position that shows [r0, r1] (with a margin), or failing that as
+  // much of it as can be shown with [c0, c1] in view; where it is in view already, no move.
+  function axis(r0, r1, c0, c1, at, size, most) {
+    var m = 12;
+    r0 -= m; r1 += m; c0 -= m; c1 += m;
+    if (r0 >= at && r1 <= at + size) return at;
+    var to = (r0 + r1 - size) / 2;
+    if (r1 - r0 > size) to = Math.min(Math.max(to, c1 - size), c0);
+    return Math.max(0, Math.min(to, most - size));
+  }
+  // How to scroll: smoothly if asked, unless the learner asked for reduced motion.
+  function motion(smooth) {
     var calm = !window.matchMedia || window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    box.scrollTo({ left: left, top: top, behavior: smooth && !calm ? "smooth" : "auto" });
+    return smooth && !calm ? "smooth" : "auto";
+  }
+  function reveal(element, smooth) {
+    var b = box.getBoundingClientRect(), q = element.getBoundingClientRect();
+    var x0 = q.left - b.left + box.scrollLeft, y0 = q.top - b.top + box.scrollTop;
+    var x1 = x0 + q.width, y1 = y0 + q.height;
+    box.scrollTo({
+      left: axis(x0, x1, x0, x1, box.scrollLeft, box.clientWidth, box.scrollWidth),
+      top: axis(y0, y1, y0, y1, box.scrollTop, box.clientHeight, box.scrollHeight),
+      behavior: motion(smooth),
+    });
   }
   return {
-    box: box, scale: function () { return scale; }, fitScale: fitScale, zoom: zoom, reveal: reveal,
+    box: box, scale: function () { return scale; }, fitScale: fitScale, zoom: zoom, axis: axis,
+    motion: motion, reveal: reveal,
   };
 }`;
 
@@ -207,7 +217,7 @@ const FIGURE_SCRIPT = `(function () {
       if (!small) fit();
       else {
         zoomTo(${READABLE_TEXT} / text);
-        if (anchor) v.reveal([anchor], false);
+        if (anchor) v.reveal(anchor, false);
       }
       return true;
     }

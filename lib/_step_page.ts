@@ -486,20 +486,9 @@ const SCRIPT = `(function () {
       if (!b) return a;
       return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
     }
-    // One axis: the scroll position that shows [r0, r1], or failing that as much of it as can be
-    // shown with [c0, c1] (the value being processed) in view; no move when it is in view already.
-    function axis(r0, r1, c0, c1, at, size, most) {
-      var m = 12;
-      r0 -= m; r1 += m; c0 -= m; c1 += m;
-      if (r0 >= at && r1 <= at + size) return at;
-      var to = (r0 + r1 - size) / 2;
-      if (r1 - r0 > size) to = Math.min(Math.max(to, c1 - size), c0);
-      return Math.max(0, Math.min(to, most - size));
-    }
     // Where follow() last scrolled the box to, and until when it may still be on its way there.
     var target = { left: 0, top: 0 }, moving = 0;
     v.box.addEventListener("scrollend", function () { moving = 0; });
-    function calm() { return !window.matchMedia || window.matchMedia("(prefers-reduced-motion: reduce)").matches; }
     function follow(smooth, page) {
       var now = steps[step][0], box = v.box;
       var cur = bbox(records[now]), region = union(cur, bbox(ops[now]));
@@ -508,9 +497,9 @@ const SCRIPT = `(function () {
       }
       if (!cur) return;
       var w = box.clientWidth, h = box.clientHeight, busy = Date.now() < moving;
-      target.left = axis(region.x0, region.x1, cur.x0, cur.x1, busy ? target.left : box.scrollLeft, w, box.scrollWidth);
-      target.top = axis(region.y0, region.y1, cur.y0, cur.y1, busy ? target.top : box.scrollTop, h, box.scrollHeight);
-      var how = smooth && !calm() ? "smooth" : "auto";
+      target.left = v.axis(region.x0, region.x1, cur.x0, cur.x1, busy ? target.left : box.scrollLeft, w, box.scrollWidth);
+      target.top = v.axis(region.y0, region.y1, cur.y0, cur.y1, busy ? target.top : box.scrollTop, h, box.scrollHeight);
+      var how = v.motion(smooth);
       if (target.left !== box.scrollLeft || target.top !== box.scrollTop) {
         moving = Date.now() + (how === "smooth" ? 1500 : 100);
         box.scrollTo({ left: target.left, top: target.top, behavior: how });
