@@ -1,9 +1,11 @@
 /**
- * Karpathy's microgpt (February 2026) in TypeScript: the most atomic way to train and sample a
- * GPT, here on denograd's `Value`. A 4,192-parameter transformer (one layer, four heads) learns
- * the 32,033 names of `data/names.txt` one name per step with Adam, then makes up new ones.
+ * Karpathy's microgpt (February 2026) in TypeScript: a whole GPT, trained and then sampled, built
+ * from nothing but scalar autograd, here denograd's `Value`. A 4,192-parameter transformer (one
+ * layer, four heads) learns the 32,033 names of `data/names.txt` one name per step with Adam,
+ * then makes up new ones. The original is `microgpt.py` in Karpathy's gist:
+ * https://gist.github.com/karpathy/8627fe009c40f57531cb18360f0d00a1
  *
- * It follows the Python original line by line and takes the same random numbers (`PyRandom(42)`:
+ * It follows that Python file line by line and takes the same random numbers (`PyRandom(42)`:
  * the shuffle, the initial weights, the sampling), so it prints the same lines: `num docs`,
  * `vocab size`, `num params`, 1,000 losses to 4 decimals and 20 names.
  *
@@ -17,26 +19,26 @@
 import { dot, PyRandom, Value } from "../mod.ts";
 import { exitWithUsageError, readArgs, type Usage } from "./_cli.ts";
 
-// Let there be an input dataset `docs`: string[] of documents (e.g. a dataset of names)
+// The data set: a list of documents to learn from, one per line (here each one is a name).
 /** The non-empty lines of `text`, trimmed: the documents. */
 export function readDocs(text: string): string[] {
   return text.trim().split("\n").map((l) => l.trim()).filter((l) => l !== "");
 }
 
-// Let there be a Tokenizer to translate strings to discrete symbols and back
-/** The tokenizer of `docs`: unique characters become token ids 0..n-1, and BOS is n. */
+// The tokenizer: it turns text into a list of numbers (token ids), and numbers back into text.
+/** The tokenizer of `docs`: each character gets an id from 0 up, and BOS the next one. */
 export interface Tokenizer {
   /** The unique characters in the dataset, sorted: token id i is `uchars[i]`. */
   uchars: string[];
-  /** Token id for the special Beginning of Sequence (BOS) token. */
+  /** The id of BOS, the extra token that marks where a document begins and where it ends. */
   BOS: number;
-  /** Total number of unique tokens, +1 is for BOS. */
+  /** How many tokens there are: one per character, and one more for BOS. */
   vocabSize: number;
 }
 
 /** Build the tokenizer of `docs`. */
 export function tokenizer(docs: string[]): Tokenizer {
-  const uchars = [...new Set(docs.join(""))].sort(); // unique characters become token ids 0..n-1
+  const uchars = [...new Set(docs.join(""))].sort(); // each character once: its index is its id
   return { uchars, BOS: uchars.length, vocabSize: uchars.length + 1 };
 }
 
@@ -45,15 +47,16 @@ export function encode(doc: string, { uchars, BOS }: Tokenizer): number[] {
   return [BOS, ...[...doc].map((ch) => uchars.indexOf(ch)), BOS];
 }
 
-// Let there be Autograd, to recursively apply the chain rule through a computation graph:
-// denograd's `Value` is that class (data, grad, children, local grads, backward()).
+// Autograd: the chain rule, applied from the loss back through every step that computed it. The
+// original defines its own `Value` class for this; denograd's `Value` is that class (data, grad,
+// children, local grads, backward()), so it is imported above instead.
 
-// Initialize the parameters, to store the knowledge of the model.
-const nEmbd = 16; // embedding dimension
-const nHead = 4; // number of attention heads
-const nLayer = 1; // number of layers
-const blockSize = 16; // maximum sequence length
-const headDim = nEmbd / nHead; // dimension of each head
+// The parameters: the numbers training adjusts. All the model learns ends up in them.
+const nEmbd = 16; // length of the vector that stands for a token
+const nHead = 4; // attention heads, each looking at its own slice of it
+const nLayer = 1; // transformer layers, one after the other
+const blockSize = 16; // the most tokens the model sees at once
+const headDim = nEmbd / nHead; // the length of each head's slice
 
 /** The model's weight matrices by name, each a list of rows. */
 export type StateDict = Record<string, Value[][]>;
@@ -92,13 +95,14 @@ export function createModel(random: PyRandom, vocabSize: number): Model {
     stateDict[`layer${i}.mlp_fc1`] = matrix(4 * nEmbd, nEmbd);
     stateDict[`layer${i}.mlp_fc2`] = matrix(nEmbd, 4 * nEmbd);
   }
-  const params = Object.values(stateDict).flat(2); // flatten params into a single Value[]
+  const params = Object.values(stateDict).flat(2); // every weight in one list, for Adam
   return { stateDict, params };
 }
 
-// Define the model architecture: a stateless function mapping token sequence and parameters to
-// logits over what comes next. Follow GPT-2, blessed among the GPTs, with minor differences:
-// layernorm -> rmsnorm, no biases, GeLU -> ReLU
+// The architecture: a function with no state of its own that takes the tokens so far and the
+// parameters and gives a score (a logit) to every token that could come next. Its design is
+// GPT-2's with three simplifications: RMSNorm in place of LayerNorm, no bias terms, and ReLU in
+// place of GeLU.
 
 /** The sum of `xs`, added left to right as Python's `sum()` does. */
 function sum(xs: Value[]): Value {
@@ -106,7 +110,7 @@ function sum(xs: Value[]): Value {
 }
 
 function linear(x: Value[], w: Value[][]): Value[] {
-  return w.map((wo) => dot(wo, x)); // sum(wi * xi for wi, xi in zip(wo, x))
+  return w.map((wo) => dot(wo, x)); // Python: sum(wi * xi for wi, xi in zip(wo, x))
 }
 
 function softmax(logits: Value[]): Value[] {
@@ -117,7 +121,7 @@ function softmax(logits: Value[]): Value[] {
 }
 
 function rmsnorm(x: Value[]): Value[] {
-  const ms = dot(x, x).div(x.length); // sum(xi * xi for xi in x) / len(x)
+  const ms = dot(x, x).div(x.length); // Python: sum(xi * xi for xi in x) / len(x)
   const scale = ms.add(1e-5).pow(-0.5);
   return x.map((xi) => xi.mul(scale));
 }
@@ -140,13 +144,13 @@ export function gpt(
   keys: Value[][][],
   values: Value[][][],
 ): Value[] {
-  const tokEmb = stateDict["wte"][tokenId]; // token embedding
-  const posEmb = stateDict["wpe"][posId]; // position embedding
-  let x = tokEmb.map((t, i) => t.add(posEmb[i])); // joint token and position embedding
+  const tokEmb = stateDict["wte"][tokenId]; // the vector for which token this is
+  const posEmb = stateDict["wpe"][posId]; // the vector for where it stands
+  let x = tokEmb.map((t, i) => t.add(posEmb[i])); // their sum carries both
   x = rmsnorm(x);
 
   for (let li = 0; li < nLayer; li++) {
-    // 1) Multi-head attention block
+    // 1) Attention: this position gathers information from itself and the positions before it
     let xResidual = x;
     x = rmsnorm(x);
     const q = linear(x, stateDict[`layer${li}.attn_wq`]);
@@ -167,7 +171,7 @@ export function gpt(
     }
     x = linear(xAttn, stateDict[`layer${li}.attn_wo`]);
     x = x.map((a, i) => a.add(xResidual[i]));
-    // 2) MLP block
+    // 2) MLP: a small two-layer network works on this position's vector alone
     xResidual = x;
     x = rmsnorm(x);
     x = linear(x, stateDict[`layer${li}.mlp_fc1`]);
@@ -180,14 +184,14 @@ export function gpt(
   return logits;
 }
 
-// Let there be Adam, the blessed optimizer and its buffers
+// Adam: the optimizer, with its settings and the two running averages it keeps per parameter.
 const [learningRate, beta1, beta2, epsAdam] = [0.01, 0.85, 0.99, 1e-8];
 
 /** Adam's buffers, one entry per parameter. */
 export interface Adam {
-  /** First moment buffer. */
+  /** The running average of each parameter's gradient (the first moment). */
   m: number[];
-  /** Second moment buffer. */
+  /** The running average of each gradient squared (the second moment). */
   v: number[];
 }
 
@@ -221,8 +225,8 @@ export function trainStep(
 ): number {
   const n = Math.min(blockSize, tokens.length - 1);
 
-  // Forward the token sequence through the model, building up the computation graph all the way
-  // to the loss.
+  // Forward pass: feed the tokens in one position at a time. Every operation on the way adds a
+  // node to the graph, which ends at the loss.
   const [keys, values] = [perLayer(), perLayer()];
   const losses: Value[] = [];
   for (let posId = 0; posId < n; posId++) {
@@ -232,13 +236,14 @@ export function trainStep(
     const lossT = probs[targetId].log().neg();
     losses.push(lossT);
   }
-  const loss = Value.mul(1 / n, sum(losses)); // final average loss over the document sequence. May yours be low.
+  const loss = Value.mul(1 / n, sum(losses)); // the document's loss: the mean over its positions
 
-  // Backward the loss, calculating the gradients with respect to all model parameters.
+  // Backward pass: from the loss back to every parameter, each gets its gradient.
   loss.backward();
 
-  // Adam optimizer update: update the model parameters based on the corresponding gradients.
-  const lrT = learningRate * (1 - step / numSteps); // linear learning rate decay
+  // Adam's step: move each parameter against its gradient, scaled by the running averages, and
+  // reset the gradient to 0 for the next document.
+  const lrT = learningRate * (1 - step / numSteps); // a little smaller each step, down to 0
   model.params.forEach((p, i) => {
     m[i] = beta1 * m[i] + (1 - beta1) * p.grad;
     v[i] = beta2 * v[i] + (1 - beta2) * p.grad ** 2;
@@ -256,7 +261,8 @@ export function trainStep(
  * @param model The trained parameters.
  * @param tok The tokenizer.
  * @param random The generator, for `random.choices`.
- * @param temperature In (0, 1]: the "creativity" of the generated text, low to high.
+ * @param temperature In (0, 1]: the logits are divided by it, so the lower it is, the more
+ *   often the likeliest tokens win (safe names); the higher, the more surprising ones.
  * @returns The name.
  */
 export function sample(
@@ -299,7 +305,7 @@ Without the task: deno run --allow-read=data/names.txt examples/microgpt.ts [--s
 };
 
 if (import.meta.main) {
-  const numSteps = 1000; // number of training steps
+  const numSteps = 1000; // training steps, one document each
   // `--steps N` stops after the first N of them (on the same learning-rate schedule): a quick look
   const { steps } = readArgs(usage, ["steps"]);
   const stopAfter = steps === undefined ? numSteps : Number(steps);
@@ -309,10 +315,10 @@ if (import.meta.main) {
       `--steps must be an integer from 1 to ${numSteps}, got ${JSON.stringify(steps)}`,
     );
   }
-  const random = new PyRandom(42); // Let there be order among chaos
+  const random = new PyRandom(42); // seeded with 42 as in microgpt.py: the same numbers every run
 
   const text = await Deno.readTextFile(new URL("../data/names.txt", import.meta.url));
-  const docs = readDocs(text); // string[] of documents
+  const docs = readDocs(text); // one document per name
   random.shuffle(docs);
   console.log(`num docs: ${docs.length}`);
 
@@ -324,9 +330,9 @@ if (import.meta.main) {
 
   const adam = createAdam(model);
 
-  // Repeat in sequence
+  // The training loop: one document per step, in the shuffled order.
   for (let step = 0; step < stopAfter; step++) {
-    // Take single document, tokenize it, surround it with BOS special token on both sides
+    // This step's document, as token ids with a BOS at each end (see encode())
     const doc = docs[step % docs.length];
     const loss = trainStep(model, adam, encode(doc, tok), step, numSteps);
     // toFixed(4) is Python's {:.4f} but at an exact tie (a multiple of 1/32), which it rounds up
@@ -334,8 +340,8 @@ if (import.meta.main) {
     console.log(`step ${stepText} / ${`${numSteps}`.padStart(4)} | loss ${loss.toFixed(4)}`);
   }
 
-  // Inference: may the model babble back to us
-  const temperature = 0.5; // in (0, 1], control the "creativity" of generated text, low to high
+  // Inference: the trained model makes up names of its own.
+  const temperature = 0.5; // in (0, 1]: lower keeps to likely letters, higher takes more chances
   console.log("\n--- inference (new, hallucinated names) ---");
   for (let sampleIdx = 0; sampleIdx < 20; sampleIdx++) {
     console.log(
