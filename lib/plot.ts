@@ -48,6 +48,21 @@ export interface Points {
 /**
  * A plot: its Vega-Lite spec now, its SVG on demand. In Jupyter (the Deno kernel) a `Chart`
  * displays itself as an SVG picture.
+ *
+ * @example Draw a Vega-Lite spec of your own, then change its title
+ * ```ts
+ * import { Chart } from "../mod.ts";
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * const chart = new Chart({
+ *   data: { values: [{ op: "add", count: 3 }, { op: "mul", count: 5 }] },
+ *   mark: "bar",
+ *   encoding: { x: { field: "op", type: "nominal" }, y: { field: "count", type: "quantitative" } },
+ * }, "ops in a graph");
+ * assertEquals(chart.toString(), "Chart(ops in a graph)");
+ * assertStringIncludes(await chart.svg(), "<svg");
+ * chart.spec.title = "ops by kind"; // the spec is drawn afresh on every svg()
+ * assertStringIncludes(await chart.svg(), ">ops by kind</text>");
+ * ```
  */
 export class Chart {
   /** The Vega-Lite spec, data included; change it and the next {@linkcode Chart.svg} shows that. */
