@@ -28,7 +28,7 @@ export function readDocs(text: string): string[] {
 // The tokenizer: it turns text into a list of numbers (token ids), and numbers back into text.
 /** The tokenizer of `docs`: each character gets an id from 0 up, and BOS the next one. */
 export interface Tokenizer {
-  /** The unique characters in the dataset, sorted: token id i is `uchars[i]`. */
+  /** Each character of the documents, once, sorted: token id i is `uchars[i]`. */
   uchars: string[];
   /** The id of BOS, the extra token that marks where a document begins and where it ends. */
   BOS: number;
@@ -99,10 +99,10 @@ export function createModel(random: PyRandom, vocabSize: number): Model {
   return { stateDict, params };
 }
 
-// The architecture: a function with no state of its own that takes the tokens so far and the
-// parameters and gives a score (a logit) to every token that could come next. Its design is
-// GPT-2's with three simplifications: RMSNorm in place of LayerNorm, no bias terms, and ReLU in
-// place of GeLU.
+// The architecture: a function that keeps no state of its own. Given a token, its position, the
+// keys and values of the positions before it, and the parameters, it gives a score (a logit) to
+// every token that could come next. The design is GPT-2's, simplified three ways: RMSNorm in
+// place of LayerNorm, no bias terms, and ReLU in place of GeLU.
 
 /** The sum of `xs`, added left to right as Python's `sum()` does. */
 function sum(xs: Value[]): Value {
