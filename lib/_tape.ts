@@ -1,0 +1,474 @@
+/**
+ * The tape: where the numbers of every `Value` live, and the one backward walk over them.
+ *
+ * `lib/value.ts` is the lecture's `Value`; this file is what makes it fast. A value's numbers are
+ * not fields of its object but an entry on the tape, in the order values were made: its data, its
+ * grad, its operands and the local derivatives towards them. The entries sit in slabs of 2,048:
+ * four floats and four integers each, in one `ArrayBuffer` per slab. An operand is a number too
+ * (which slab, which entry), so a training step's graph is a few dozen arrays rather than some
+ * 67,000 objects, each with its own arrays of children and derivatives, for the garbage collector
+ * to trace while the step runs. A slab is freed, as any object is, once no value of it is in use,
+ * nor any value made from them.
+ *
+ * Because every entry is made after its operands, going through the tape newest first visits
+ * each value only after every value that uses it: `backward` needs no topological sort. When the
+ * tape replaced a graph of objects (commit 3f2be5c), a chain of 1,000,000 ops went from 1.7 s and
+ * 416 MiB to 0.5 s and 147 MiB, and microgpt's 1,000 training steps from 4.8 s to 2.8 s.
+ *
+ * What `value.ts` sees are functions on `(slab, index)` pairs, never the layout below: functions
+ * are inlined by V8 and cost nothing, while sharing the layout's constants across modules made
+ * `backward` about 1.7 times slower. Another copy of `value.ts` (imported again under another
+ * URL) shares this module, and so the tape.
+ *
+ * @module
+ */
+
+const SLAB_BITS = 11; // 2,048 entries, 96 KiB: measured fastest; larger sizes page-fault a lot
+const SLAB_SIZE = 1 << SLAB_BITS;
+const INDEX = SLAB_SIZE - 1; // ref & INDEX is an entry's index in its slab
+// The floats of entry i, `nums[4 * i + ...]`:
+const DATA = 0; // the number
+const GRAD = 1; // d(output)/d(this)
+const DA = 2; // d(this)/d(a), the local derivative towards the first operand
+const DB = 3; // d(this)/d(b), towards the second
+// Its integers, `ints[4 * i + ...]`:
+const A = 0; // the first operand, as a ref: (its slab's place in `deps`) << SLAB_BITS | its index
+const B = 1; // the second
+const KIND = 2; // the bits below, and the op's code << OP (see `codeOf`)
+const STAMP = 3; // the last walk (backward pass or sort) that reached it
+// KIND's bits:
+const HAS_A = 1; // an op with one operand, `a`
+const HAS_B = 2; // ... and a second, `b`
+const RESULT = 4; // has operands: its grad starts at 0 in each backward pass
+const OWN = 8; // a learner's op: its children, and their local derivatives if given, in `Meta`
+const CALL = 16; // backward calls its own `_backward` (a learner's closure or subclass method)
+const OP = 5; // KIND >> OP is the op's code
+
+/**
+ * Op names by code, and codes by name. An entry keeps its op as a code among its integers: an
+ * array of names beside them made the garbage collector's work in microgpt's training 2.5 times
+ * as much. Code 0 is a leaf's `""`; code 1 says the name is in `Meta` (for names past 65,536, a
+ * program making ever new exponents, `x.pow(k)`); `+` and `*` are 2 and 3, found without a lookup.
+ */
+const opNames = ["", "", "+", "*"];
+const opCodes = new Map(opNames.map((name, code) => [name, code]));
+const IN_META = 1;
+
+/** The code of op `op`, shifted into place in KIND. */
+function codeOf(op: string): number {
+  return op === "+" ? 2 << OP : op === "*" ? 3 << OP : lookUp(op);
+}
+
+/** The code of an op other than `+` and `*`, which is given one the first time it is seen. */
+function lookUp(op: string): number {
+  let code = opCodes.get(op);
+  if (code === undefined) {
+    if (opNames.length === 1 << 16) return IN_META << OP;
+    opCodes.set(op, code = opNames.push(op) - 1);
+  }
+  return code << OP;
+}
+
+/** What only a few entries have: a label, a learner's children, a learner's `_backward`. */
+export interface Meta {
+  /** The label, if one was given. */
+  label?: string;
+  /** The op's name, if past the table of names. */
+  op?: string;
+  /** A learner's op's children, as given, and as refs from its slab. */
+  children?: readonly object[];
+  /** Refs to the children's entries, from the slab of the learner's op. */
+  kids?: number[];
+  /** The children's local derivatives, if given. */
+  localGrads?: readonly number[];
+  /** A learner's own `_backward`. */
+  backward?: () => void;
+}
+
+/** A slab of the tape: up to 2,048 entries, and the older slabs their operands are in. */
+export class Slab {
+  /** The floats: data, grad, and the local derivatives of each entry. */
+  readonly nums: Float64Array;
+  /** The integers: operand refs, kind and stamp of each entry. */
+  readonly ints: Int32Array;
+  /** The slabs operands are in: `deps[0]` is this one, then older ones as they are met. */
+  readonly deps: Slab[] = [this];
+  /** The order slabs were made in: an entry's operands are in the same slab or older ones. */
+  readonly seq: number;
+  /** How many entries it holds. */
+  count = 0;
+  /** The last backward pass that went through this slab. */
+  pass = 0;
+  /** The object for each entry, once one is needed: the same object each time. */
+  handles: object[] | undefined = undefined;
+  /** Labels, a learner's children and `_backward`s, by index. */
+  meta: Map<number, Meta> | undefined = undefined;
+
+  constructor(seq: number) {
+    this.seq = seq;
+    const buffer = new ArrayBuffer(SLAB_SIZE * 48); // one allocation for both
+    this.nums = new Float64Array(buffer, 0, SLAB_SIZE * 4);
+    this.ints = new Int32Array(buffer, SLAB_SIZE * 32, SLAB_SIZE * 4);
+  }
+
+  /** The slab `refOf` last found in `deps`, and where: operands often come from one slab. */
+  #lastDep: Slab = this;
+  #lastK = 0;
+
+  /** How an entry of this slab points at entry `i` of slab `s`: a ref, for `A` or `B`. */
+  refOf(s: Slab, i: number): number {
+    if (s === this) return i;
+    return (s === this.#lastDep ? this.#lastK : this.#find(s)) << SLAB_BITS | i;
+  }
+
+  /** Where slab `s` is in `deps`, added if it is not there yet. */
+  #find(s: Slab): number {
+    const deps = this.deps;
+    let k = deps.length - 1;
+    while (k > 0 && deps[k] !== s) k--;
+    if (k === 0) k = deps.push(s) - 1;
+    this.#lastDep = s;
+    this.#lastK = k;
+    return k;
+  }
+}
+
+// One large buffer, made and dropped at once. When it is freed, glibc's malloc raises the size
+// above which it hands freed memory back to the system (to 32 MB), so the slabs training steps
+// free are reused instead of handed back and faulted in again: on the 2-core machine this is
+// built on, that halved the page faults of microgpt's training and removed most of its slow
+// steps. Elsewhere it is 16 MB of untouched zero pages, let go at the next garbage collection.
+new ArrayBuffer(16 * 2 ** 20);
+
+/** The slab new entries go to. */
+let slab = new Slab(0);
+let slabs = 0;
+/** Stamps for walks: counting up, they never repeat, so none need clearing (2^31 walks). */
+let stamp = 0;
+
+/** A new leaf entry holding `data`: its index in {@linkcode top}'s slab. */
+export function push(data: number): number {
+  if (slab.count === SLAB_SIZE) slab = new Slab(++slabs);
+  slab.nums[slab.count << 2] = data;
+  return slab.count++;
+}
+
+/** The slab that {@linkcode push} and {@linkcode record} put their last entry in. */
+export function top(): Slab {
+  return slab;
+}
+
+/**
+ * A new entry for the result `data` of op `op` on entry `ai` of `as` (and `bi` of `bs`), with
+ * the local derivatives `da` (and `db`) that backward multiplies by: its index in `top()`'s
+ * slab. `a + a` keeps `a` once, as micrograd's children are a set, with both derivatives added.
+ */
+export function record(
+  op: string,
+  data: number,
+  as: Slab,
+  ai: number,
+  da: number,
+  bs?: Slab,
+  bi = 0,
+  db = 0,
+): number {
+  const i = push(data);
+  const s = slab;
+  const n = i << 2;
+  const code = codeOf(op);
+  if (code === IN_META << OP) ownMeta(s, i).op = op;
+  s.ints[n + A] = s.refOf(as, ai);
+  if (bs === undefined || (bs === as && bi === ai)) {
+    s.nums[n + DA] = bs === undefined ? da : da + db;
+    s.ints[n + KIND] = code | RESULT | HAS_A;
+  } else {
+    s.nums[n + DA] = da;
+    s.nums[n + DB] = db;
+    s.ints[n + B] = s.refOf(bs, bi);
+    s.ints[n + KIND] = code | RESULT | HAS_A | HAS_B;
+  }
+  return i;
+}
+
+/** Entry `i`'s data. */
+export function dataOf(s: Slab, i: number): number {
+  return s.nums[(i << 2) + DATA];
+}
+
+/** Set entry `i`'s data. */
+export function setData(s: Slab, i: number, x: number): void {
+  s.nums[(i << 2) + DATA] = x;
+}
+
+/** Entry `i`'s grad. */
+export function gradOf(s: Slab, i: number): number {
+  return s.nums[(i << 2) + GRAD];
+}
+
+/** Set entry `i`'s grad. */
+export function setGrad(s: Slab, i: number, x: number): void {
+  s.nums[(i << 2) + GRAD] = x;
+}
+
+/** The name of the op that made entry `i` (`""` for a leaf). */
+export function opOf(s: Slab, i: number): string {
+  const code = s.ints[(i << 2) + KIND] >> OP;
+  return code === IN_META ? s.meta!.get(i)!.op! : opNames[code];
+}
+
+/** Entry `i`'s `Meta`, if it has one. */
+export function metaOf(s: Slab, i: number): Meta | undefined {
+  return s.meta?.get(i);
+}
+
+/** Entry `i`'s `Meta`, made if it has none yet. */
+function ownMeta(s: Slab, i: number): Meta {
+  const meta = s.meta ??= new Map();
+  let m = meta.get(i);
+  if (m === undefined) meta.set(i, m = {});
+  return m;
+}
+
+/** Label entry `i`. */
+export function setLabel(s: Slab, i: number, label: string): void {
+  ownMeta(s, i).label = label;
+}
+
+/**
+ * Make entry `i` a learner's op: `op` on `children` (at `entries`, as `[slab, index]` pairs),
+ * with `localGrads` if given (without them, it sends nothing back unless it has its own
+ * `_backward`).
+ */
+export function recordOwn(
+  s: Slab,
+  i: number,
+  op: string,
+  children: readonly object[],
+  entries: readonly (readonly [Slab, number])[],
+  localGrads: readonly number[] | undefined,
+): void {
+  const code = codeOf(op);
+  if (code === IN_META << OP) ownMeta(s, i).op = op;
+  s.ints[(i << 2) + KIND] |= code;
+  if (children.length === 0) return;
+  const m = ownMeta(s, i);
+  m.children = children;
+  m.kids = entries.map(([cs, ci]) => s.refOf(cs, ci));
+  m.localGrads = localGrads;
+  s.ints[(i << 2) + KIND] |= RESULT | OWN;
+}
+
+/**
+ * Give entry `i` its own `_backward` (`undefined` to take it away), or with `fn` `true`, mark it
+ * as having one on its class: backward then calls it.
+ */
+export function setOwnBackward(s: Slab, i: number, fn: (() => void) | true | undefined): void {
+  if (fn !== true) ownMeta(s, i).backward = fn;
+  const n = (i << 2) + KIND;
+  s.ints[n] = fn === undefined ? s.ints[n] & ~CALL : s.ints[n] | CALL;
+}
+
+/** The objects for entry `i`'s operands, made by `handle` where none is kept. */
+export function childrenOf<V>(s: Slab, i: number, handle: (s: Slab, i: number) => V): V[] {
+  const kind = s.ints[(i << 2) + KIND];
+  if (kind & OWN) return [...s.meta!.get(i)!.children!] as V[];
+  const refs = kind & HAS_B
+    ? [s.ints[(i << 2) + A], s.ints[(i << 2) + B]]
+    : kind & HAS_A
+    ? [s.ints[(i << 2) + A]]
+    : [];
+  return refs.map((ref) => handle(s.deps[ref >> SLAB_BITS], ref & INDEX));
+}
+
+/** Entry `i`'s local derivatives, one per child (none for a learner's op without them). */
+export function localGradsOf(s: Slab, i: number): number[] {
+  const n = i << 2;
+  const kind = s.ints[n + KIND];
+  if (kind & OWN) return [...s.meta!.get(i)!.localGrads ?? []];
+  if (kind & HAS_B) return [s.nums[n + DA], s.nums[n + DB]];
+  return kind & HAS_A ? [s.nums[n + DA]] : [];
+}
+
+/** The object kept for entry `i`, if any. */
+export function handleOf(s: Slab, i: number): object | undefined {
+  return s.handles?.[i];
+}
+
+/** Keep `v` as the object for entry `i`, unless one is kept already; returns the kept one. */
+export function keepHandle<V extends object>(s: Slab, i: number, v: V): V {
+  return ((s.handles ??= [])[i] ??= v) as V;
+}
+
+/**
+ * Mark the entry at `ref` (from slab `s`) as reached by backward pass `pass`: the first time, a
+ * result's grad starts at 0. Returns 1 if it was reached for the first time. Pass 0 is a
+ * `_backward()` called by hand, outside any pass: it marks nothing.
+ */
+function reach(s: Slab, ref: number, pass: number): number {
+  const c = ref > INDEX ? s.deps[ref >> SLAB_BITS] : s;
+  const j = (ref & INDEX) << 2;
+  if (c.ints[j + STAMP] === pass || pass === 0) return 0;
+  c.ints[j + STAMP] = pass;
+  if (c.ints[j + KIND] & RESULT) c.nums[j + GRAD] = 0;
+  return 1;
+}
+
+/**
+ * The chain rule for one operand: its grad grows by d(entry)/d(operand) · d(output)/d(entry).
+ * Marks it as `reach` does, written out again here: through `reach` this, the hottest line of
+ * training, measured a fifth slower.
+ */
+function chain(s: Slab, ref: number, local: number, grad: number, pass: number): number {
+  const c = ref > INDEX ? s.deps[ref >> SLAB_BITS] : s;
+  const j = (ref & INDEX) << 2;
+  let first = 0;
+  if (c.ints[j + STAMP] !== pass && pass !== 0) {
+    c.ints[j + STAMP] = pass;
+    if (c.ints[j + KIND] & RESULT) c.nums[j + GRAD] = 0;
+    first = 1;
+  }
+  c.nums[j + GRAD] += local * grad;
+  return first;
+}
+
+/**
+ * Entry `i` sends its grad back to its operands by the chain rule (the engine's `_backward`).
+ * Returns how many operands pass `pass` reached for the first time.
+ */
+export function sendBack(s: Slab, i: number, pass = 0): number {
+  const n = i << 2;
+  const kind = s.ints[n + KIND];
+  const g = s.nums[n + GRAD];
+  let first = 0;
+  if (kind & HAS_A) first += chain(s, s.ints[n + A], s.nums[n + DA], g, pass);
+  if (kind & HAS_B) first += chain(s, s.ints[n + B], s.nums[n + DB], g, pass);
+  if (kind & OWN) {
+    const { kids, localGrads } = s.meta!.get(i)!;
+    kids!.forEach((ref, k) => {
+      first += localGrads === undefined
+        ? reach(s, ref, pass)
+        : chain(s, ref, localGrads[k], g, pass);
+    });
+  }
+  return first;
+}
+
+/** Entry `i`'s operands marked as reached by pass `pass`, before its own `_backward` runs. */
+function reachAll(s: Slab, i: number, pass: number): number {
+  const n = i << 2;
+  const kind = s.ints[n + KIND];
+  let first = 0;
+  if (kind & HAS_A) first += reach(s, s.ints[n + A], pass);
+  if (kind & HAS_B) first += reach(s, s.ints[n + B], pass);
+  if (kind & OWN) { for (const ref of s.meta!.get(i)!.kids!) first += reach(s, ref, pass); }
+  return first;
+}
+
+/**
+ * Backpropagate from entry `i` of `s`: its grad becomes 1, and every entry it depends on, newest
+ * first, sends its grad back; `call(s, i)` runs an entry's own `_backward` instead.
+ */
+export function backward(s: Slab, i: number, call: (s: Slab, i: number) => void): void {
+  // The slabs to go through: this one and those its entries' operands are in, newest first.
+  const pass = ++stamp;
+  const todo = [s];
+  s.pass = pass;
+  for (let k = 0; k < todo.length; k++) {
+    for (const d of todo[k].deps) if (d.pass !== pass) todo.push(d), d.pass = pass;
+  }
+  todo.sort((a, b) => b.seq - a.seq);
+  s.ints[(i << 2) + STAMP] = pass; // reached: only reached entries send anything back
+  s.nums[(i << 2) + GRAD] = 1;
+  let reached = 1;
+  for (const t of todo) reached += walk(t, t === s ? i : t.count - 1, pass, call);
+  // Entries made from here on (the next training step's) take a new slab, unless the graph was
+  // small: a slab is kept while any of its entries is in use, and with it all the others.
+  if (reached > 128) slab = new Slab(++slabs);
+}
+
+/**
+ * `backward`'s work in one slab, from entry `top` down. (A function of its own, so that V8
+ * optimizes it whole rather than its loop alone.)
+ */
+function walk(s: Slab, top: number, pass: number, call: (s: Slab, i: number) => void): number {
+  let reached = 0;
+  const ints = s.ints;
+  for (let i = top; i >= 0; i--) {
+    if (ints[(i << 2) + STAMP] !== pass) continue;
+    if (ints[(i << 2) + KIND] & CALL) {
+      reached += reachAll(s, i, pass);
+      call(s, i);
+    } else {
+      reached += sendBack(s, i, pass);
+    }
+  }
+  return reached;
+}
+
+/**
+ * Every entry that entry `i` of `s` depends on, itself included, each after its operands, in the
+ * order micrograd's recursive `build_topo` gives; `handle` gives their objects.
+ */
+export function sort<V>(s: Slab, i: number, handle: (s: Slab, i: number) => V): V[] {
+  // Each sort stamps entries with two fresh numbers: `open` once their operands are pushed,
+  // `done` once they are in the order.
+  stamp += 2;
+  const open = stamp - 1;
+  const done = stamp;
+  const order: V[] = [];
+  // An explicit stack instead of recursion, so a graph a million operations deep is fine. An
+  // entry's operands are pushed the first time it comes to the top (last first, so that the
+  // first is visited first), and it joins the order when it comes to the top again.
+  const slabStack: Slab[] = [s];
+  const indexStack: number[] = [i];
+  while (slabStack.length > 0) {
+    const t = slabStack[slabStack.length - 1];
+    const k = indexStack[indexStack.length - 1];
+    const n = (k << 2) + STAMP;
+    if (t.ints[n] === open) {
+      t.ints[n] = done;
+      order.push(handle(t, k));
+    }
+    if (t.ints[n] === done) {
+      slabStack.pop();
+      indexStack.pop();
+      continue;
+    }
+    t.ints[n] = open;
+    const kind = t.ints[(k << 2) + KIND];
+    const refs = kind & OWN
+      ? t.meta!.get(k)!.kids!
+      : kind & HAS_B
+      ? [t.ints[(k << 2) + A], t.ints[(k << 2) + B]]
+      : kind & HAS_A
+      ? [t.ints[(k << 2) + A]]
+      : [];
+    for (let r = refs.length - 1; r >= 0; r--) {
+      const c = t.deps[refs[r] >> SLAB_BITS];
+      const j = refs[r] & INDEX;
+      if (c.ints[(j << 2) + STAMP] !== done) slabStack.push(c), indexStack.push(j);
+    }
+  }
+  return order;
+}
+
+/** Where the values of each copy of `value.ts` are on the tape: see {@linkcode lend}. */
+const finders: ((v: object) => readonly [Slab, number] | undefined)[] = [];
+
+/**
+ * Lend the tape a way to find where a value of this copy of `value.ts` is. A copy cannot read
+ * another copy's private fields, but both share this module: {@linkcode locate} asks each copy.
+ */
+export function lend(find: (v: object) => readonly [Slab, number] | undefined): void {
+  finders.push(find);
+}
+
+/** Where value `v` of any copy of `value.ts` is on the tape, if on this tape. */
+export function locate(v: object): readonly [Slab, number] | undefined {
+  for (const find of finders) {
+    const at = find(v);
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
