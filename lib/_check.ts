@@ -65,6 +65,42 @@ export function checkInteger(x: unknown, action: string, name: string): number {
   return x as number;
 }
 
+/** `x` if it is a positive count: a safe integer ≥ 1 (a size, such as a layer's width). */
+export function checkPositiveCount(x: unknown, action: string, name: string): number {
+  checkNumber(x, action, name);
+  if (!Number.isSafeInteger(x) || (x as number) < 1) {
+    throw new RangeError(
+      `Cannot ${action}: ${name} must be a positive integer, got ${describe(x)}`,
+    );
+  }
+  return x as number;
+}
+
+/**
+ * `x` if it is an array of `Value`s (by `isValue`) and finite numbers: the inputs of `dot` and
+ * of the nets' `forward`.
+ */
+export function checkInputs<T>(
+  x: unknown,
+  action: string,
+  isValue: (v: unknown) => v is T,
+): readonly (T | number)[] {
+  if (!Array.isArray(x)) {
+    throw new TypeError(
+      `Cannot ${action}: x must be an array of Values and numbers, got ${describe(x)}`,
+    );
+  }
+  x.forEach((xi, i) => {
+    if (typeof xi === "number") checkFinite(xi, action, `x[${i}]`);
+    else if (!isValue(xi)) {
+      throw new TypeError(
+        `Cannot ${action}: x[${i}] must be a Value or a number, got ${describe(xi)}`,
+      );
+    }
+  });
+  return x;
+}
+
 /** `x` if it is a count: a safe integer ≥ 0. */
 export function checkCount(x: unknown, action: string, name: string): number {
   checkNumber(x, action, name);

@@ -5,7 +5,7 @@
  * @module
  */
 import { describe } from "./_format.ts";
-import { checkOptions } from "./_check.ts";
+import { checkInputs, checkOptions, checkPositiveCount } from "./_check.ts";
 import { random } from "./random.ts";
 import { isValue, Value } from "./value.ts";
 import { internals } from "./_hooks.ts";
@@ -195,7 +195,7 @@ export class Neuron extends Module {
   constructor(nin: number, options: NeuronOptions = {}) {
     super();
     const { activation, rng } = checkNetOptions(options, "Neuron");
-    checkCount(nin, "nin", "Neuron");
+    checkPositiveCount(nin, "create Neuron", "nin");
     const w: Value[] = [];
     for (let i = 0; i < nin; i++) {
       const x = rng.uniform(-1, 1);
@@ -231,7 +231,7 @@ export class Neuron extends Module {
    * ```
    */
   forward(x: readonly (Value | number)[]): Value {
-    checkInputs(x, this.w.length, "Neuron");
+    checkForward(x, this.w.length, "Neuron");
     return fire(this, x);
   }
 
@@ -298,8 +298,8 @@ export class Layer extends Module {
   constructor(nin: number, nout: number, options: NeuronOptions = {}) {
     super();
     const { activation, rng } = checkNetOptions(options, "Layer");
-    checkCount(nin, "nin", "Layer");
-    checkCount(nout, "nout", "Layer");
+    checkPositiveCount(nin, "create Layer", "nin");
+    checkPositiveCount(nout, "create Layer", "nout");
     const neurons: Neuron[] = [];
     for (let i = 0; i < nout; i++) neurons.push(new Neuron(nin, { activation, rng }));
     this.neurons = neurons;
@@ -323,7 +323,7 @@ export class Layer extends Module {
    * ```
    */
   forward(x: readonly (Value | number)[]): Value[] {
-    checkInputs(x, this.neurons[0].w.length, "Layer");
+    checkForward(x, this.neurons[0].w.length, "Layer");
     return this.neurons.map((n) => fire(n, x));
   }
 
@@ -399,7 +399,7 @@ export class MLP extends Module {
     const { activation, rng } = checkNetOptions(options, "MLP");
     const { outputActivation = "linear" } = options;
     checkActivation(outputActivation, "outputActivation", "MLP");
-    checkCount(nin, "nin", "MLP");
+    checkPositiveCount(nin, "create MLP", "nin");
     if (!Array.isArray(nouts)) {
       throw new TypeError(
         `Cannot create MLP: nouts must be an array of layer sizes, got ${describe(nouts)}`,
@@ -408,7 +408,7 @@ export class MLP extends Module {
     if (nouts.length === 0) {
       throw new RangeError("Cannot create MLP: nouts must list at least one layer, got []");
     }
-    nouts.forEach((n, i) => checkCount(n, `nouts[${i}]`, "MLP"));
+    nouts.forEach((n, i) => checkPositiveCount(n, "create MLP", `nouts[${i}]`));
     const sizes = [nin, ...nouts];
     this.layers = nouts.map((nout, i) =>
       new Layer(sizes[i], nout, {
@@ -434,7 +434,7 @@ export class MLP extends Module {
    * ```
    */
   forward(x: readonly (Value | number)[]): Value[] {
-    checkInputs(x, this.layers[0].neurons[0].w.length, "MLP");
+    checkForward(x, this.layers[0].neurons[0].w.length, "MLP");
     let out: readonly (Value | number)[] = x;
     for (const layer of this.layers) out = layer.neurons.map((n) => fire(n, out)); // checked
     return out as Value[];
@@ -532,18 +532,6 @@ function checkActivation(activation: unknown, name: string, what: string): void 
   }
 }
 
-function checkCount(n: unknown, name: string, what: string): void {
-  if (typeof n !== "number") {
-    throw new TypeError(`Cannot create ${what}: ${name} must be a number, got ${describe(n)}`);
-  }
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new RangeError(
-      `Cannot create ${what}: ${name} must be a positive integer, got ${describe(n)}`,
-    );
-  }
-}
-
-/** Check a forward pass's input up front, so a bad one fails before any value is made. */
 /** A neuron's output, micrograd's `act = sum(wi*xi) + b` then the activation, for checked `x`. */
 function fire(n: Neuron, x: readonly (Value | number)[]): Value {
   const act = internals.weightedSum(n.b, n.w, x) as Value; // b + w0*x0 + w1*x1 + ..., op by op
@@ -552,27 +540,10 @@ function fire(n: Neuron, x: readonly (Value | number)[]): Value {
   return act;
 }
 
-function checkInputs(x: readonly (Value | number)[], nin: number, what: string): void {
-  if (!Array.isArray(x)) {
-    throw new TypeError(`Cannot run ${what}.forward: x must be an array, got ${describe(x)}`);
-  }
+/** Check a forward pass's input up front, so a bad one fails before any value is made. */
+function checkForward(x: readonly (Value | number)[], nin: number, what: string): void {
+  checkInputs(x, `run ${what}.forward`, isValue);
   if (x.length !== nin) {
-    throw new RangeError(
-      `Cannot run ${what}.forward: x must have ${nin} inputs, got ${x.length}`,
-    );
-  }
-  for (let i = 0; i < x.length; i++) {
-    const xi: unknown = x[i];
-    if (isValue(xi)) continue;
-    if (typeof xi !== "number") {
-      throw new TypeError(
-        `Cannot run ${what}.forward: x[${i}] must be a Value or a number, got ${describe(xi)}`,
-      );
-    }
-    if (!Number.isFinite(xi)) {
-      throw new RangeError(
-        `Cannot run ${what}.forward: x[${i}] must be finite, got ${describe(xi)}`,
-      );
-    }
+    throw new RangeError(`Cannot run ${what}.forward: x must have ${nin} inputs, got ${x.length}`);
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { describe, formatRepr } from "./_format.ts";
-import { checkFinite, checkOptions } from "./_check.ts";
+import { checkFinite, checkInputs, checkOptions } from "./_check.ts";
 import { internals } from "./_hooks.ts";
 
 /** Marks denograd values, so a value made by an earlier evaluation of this module still counts. */
@@ -1266,20 +1266,12 @@ export function dot(w: readonly Value[], x: readonly (Value | number)[]): Value 
   if (!Array.isArray(w) || !w.every(isValue)) {
     throw new TypeError(`Cannot dot: w must be an array of Values, got ${describe(w)}`);
   }
-  if (!Array.isArray(x)) {
-    throw new TypeError(`Cannot dot: x must be an array of Values and numbers, got ${describe(x)}`);
-  }
+  checkInputs(x, "dot", isValue);
   if (w.length === 0 || x.length !== w.length) {
     throw new RangeError(
       `Cannot dot: w and x must have the same length, at least 1, got ${w.length} and ${x.length}`,
     );
   }
-  x.forEach((xi, i) => {
-    if (typeof xi === "number") checkFinite(xi, "dot", `x[${i}]`);
-    else if (!isValue(xi)) {
-      throw new TypeError(`Cannot dot: x[${i}] must be a Value or a number, got ${describe(xi)}`);
-    }
-  });
   return weightedSum(undefined, w, x);
 }
 

@@ -292,7 +292,7 @@ Deno.test("Neuron, Layer and MLP refuse bad arguments", async (t) => {
     assertThrows(
       () => model.forward("ab" as never),
       TypeError,
-      'x must be an array, got string "ab"',
+      'x must be an array of Values and numbers, got string "ab"',
     );
     assertThrows(
       () => model.forward([1, "2"] as never),
