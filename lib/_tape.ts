@@ -51,22 +51,32 @@ const OP = 5; // KIND >> OP is the op's code
  * program making ever new exponents, `x.pow(k)`); `+` and `*` are 2 and 3, found without a lookup.
  */
 const opNames = ["", "", "+", "*"];
-const opCodes = new Map(opNames.map((name, code) => [name, code]));
+const opCodes = new Map([["", 0], ["+", 2], ["*", 3]]);
 const IN_META = 1;
 
-/** The code of op `op`, shifted into place in KIND. */
-function codeOf(op: string): number {
-  return op === "+" ? 2 << OP : op === "*" ? 3 << OP : lookUp(op);
+/** The code of op `op` of entry `i` of `s`, shifted into place in KIND. */
+function codeOf(op: string, s: Slab, i: number): number {
+  if (op === "+") return 2 << OP;
+  if (op === "*") return 3 << OP;
+  return op === lastOp ? lastCode : lookUp(op, s, i);
 }
 
-/** The code of an op other than `+` and `*`, which is given one the first time it is seen. */
-function lookUp(op: string): number {
+/** The last op `lookUp` was asked about, and its code (ops come in runs: a softmax's exps). */
+let lastOp = "+";
+let lastCode = 2 << OP;
+
+/** `codeOf` for an op other than `+` and `*`: given a code the first time it is seen. */
+function lookUp(op: string, s: Slab, i: number): number {
   let code = opCodes.get(op);
   if (code === undefined) {
-    if (opNames.length === 1 << 16) return IN_META << OP;
+    if (opNames.length === 1 << 16) {
+      ownMeta(s, i).op = op;
+      return IN_META << OP;
+    }
     opCodes.set(op, code = opNames.push(op) - 1);
   }
-  return code << OP;
+  lastOp = op;
+  return lastCode = code << OP;
 }
 
 /** What only a few entries have: a label, a learner's children, a learner's `_backward`. */
@@ -111,25 +121,14 @@ export class Slab {
     this.ints = new Int32Array(buffer, SLAB_SIZE * 32, SLAB_SIZE * 4);
   }
 
-  /** The slab `refOf` last found in `deps`, and where: operands often come from one slab. */
-  #lastDep: Slab = this;
-  #lastK = 0;
-
   /** How an entry of this slab points at entry `i` of slab `s`: a ref, for `A` or `B`. */
   refOf(s: Slab, i: number): number {
     if (s === this) return i;
-    return (s === this.#lastDep ? this.#lastK : this.#find(s)) << SLAB_BITS | i;
-  }
-
-  /** Where slab `s` is in `deps`, added if it is not there yet. */
-  #find(s: Slab): number {
     const deps = this.deps;
     let k = deps.length - 1;
     while (k > 0 && deps[k] !== s) k--;
     if (k === 0) k = deps.push(s) - 1;
-    this.#lastDep = s;
-    this.#lastK = k;
-    return k;
+    return k << SLAB_BITS | i;
   }
 }
 
@@ -153,42 +152,49 @@ export function push(data: number): number {
   return slab.count++;
 }
 
-/** The slab that {@linkcode push} and {@linkcode record} put their last entry in. */
+/** The slab that {@linkcode push} put its last entry in. */
 export function top(): Slab {
   return slab;
 }
 
 /**
- * A new entry for the result `data` of op `op` on entry `ai` of `as` (and `bi` of `bs`), with
- * the local derivatives `da` (and `db`) that backward multiplies by: its index in `top()`'s
- * slab. `a + a` keeps `a` once, as micrograd's children are a set, with both derivatives added.
+ * Record entry `i` of `s` as the result of op `op` on entry `ai` of `as`, with the local
+ * derivative `da` that backward multiplies by.
  */
-export function record(
+export function record(s: Slab, i: number, op: string, as: Slab, ai: number, da: number): void {
+  const n = i << 2;
+  s.ints[n + A] = s.refOf(as, ai);
+  s.nums[n + DA] = da;
+  s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A;
+}
+
+/**
+ * `record` for an op on two operands, `ai` of `as` and `bi` of `bs`, with local derivatives `da`
+ * and `db`. `a + a` keeps `a` once, as micrograd's children are a set, with both derivatives
+ * added. (One function for both measured about a tenth slower on microgpt's training step.)
+ */
+export function record2(
+  s: Slab,
+  i: number,
   op: string,
-  data: number,
   as: Slab,
   ai: number,
   da: number,
-  bs?: Slab,
-  bi = 0,
-  db = 0,
-): number {
-  const i = push(data);
-  const s = slab;
+  bs: Slab,
+  bi: number,
+  db: number,
+): void {
   const n = i << 2;
-  const code = codeOf(op);
-  if (code === IN_META << OP) ownMeta(s, i).op = op;
   s.ints[n + A] = s.refOf(as, ai);
-  if (bs === undefined || (bs === as && bi === ai)) {
-    s.nums[n + DA] = bs === undefined ? da : da + db;
-    s.ints[n + KIND] = code | RESULT | HAS_A;
+  if (bs === as && bi === ai) {
+    s.nums[n + DA] = da + db;
+    s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A;
   } else {
     s.nums[n + DA] = da;
     s.nums[n + DB] = db;
     s.ints[n + B] = s.refOf(bs, bi);
-    s.ints[n + KIND] = code | RESULT | HAS_A | HAS_B;
+    s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A | HAS_B;
   }
-  return i;
 }
 
 /** Entry `i`'s data. */
@@ -248,9 +254,7 @@ export function recordOwn(
   entries: readonly (readonly [Slab, number])[],
   localGrads: readonly number[] | undefined,
 ): void {
-  const code = codeOf(op);
-  if (code === IN_META << OP) ownMeta(s, i).op = op;
-  s.ints[(i << 2) + KIND] |= code;
+  s.ints[(i << 2) + KIND] |= codeOf(op, s, i);
   if (children.length === 0) return;
   const m = ownMeta(s, i);
   m.children = children;
@@ -314,21 +318,18 @@ function reach(s: Slab, ref: number, pass: number): number {
   return 1;
 }
 
-/**
- * The chain rule for one operand: its grad grows by d(entry)/d(operand) · d(output)/d(entry).
- * Marks it as `reach` does, written out again here: through `reach` this, the hottest line of
- * training, measured a fifth slower.
- */
+/** The chain rule for one operand: its grad grows by d(entry)/d(operand) · d(output)/d(entry). */
 function chain(s: Slab, ref: number, local: number, grad: number, pass: number): number {
-  const c = ref > INDEX ? s.deps[ref >> SLAB_BITS] : s;
+  let { nums, ints } = s;
+  if (ref > INDEX) ({ nums, ints } = s.deps[ref >> SLAB_BITS]);
   const j = (ref & INDEX) << 2;
   let first = 0;
-  if (c.ints[j + STAMP] !== pass && pass !== 0) {
-    c.ints[j + STAMP] = pass;
-    if (c.ints[j + KIND] & RESULT) c.nums[j + GRAD] = 0;
+  if (ints[j + STAMP] !== pass && pass !== 0) {
+    ints[j + STAMP] = pass;
+    if (ints[j + KIND] & RESULT) nums[j + GRAD] = 0;
     first = 1;
   }
-  c.nums[j + GRAD] += local * grad;
+  nums[j + GRAD] += local * grad;
   return first;
 }
 
@@ -393,14 +394,20 @@ export function backward(s: Slab, i: number, call: (s: Slab, i: number) => void)
  */
 function walk(s: Slab, top: number, pass: number, call: (s: Slab, i: number) => void): number {
   let reached = 0;
-  const ints = s.ints;
+  const { nums, ints } = s;
   for (let i = top; i >= 0; i--) {
-    if (ints[(i << 2) + STAMP] !== pass) continue;
-    if (ints[(i << 2) + KIND] & CALL) {
+    const n = i << 2;
+    if (ints[n + STAMP] !== pass) continue;
+    const kind = ints[n + KIND];
+    if (kind & CALL) {
       reached += reachAll(s, i, pass);
       call(s, i);
-    } else {
+    } else if (kind & OWN) {
       reached += sendBack(s, i, pass);
+    } else if (kind & HAS_A) {
+      const g = nums[n + GRAD];
+      reached += chain(s, ints[n + A], nums[n + DA], g, pass);
+      if (kind & HAS_B) reached += chain(s, ints[n + B], nums[n + DB], g, pass);
     }
   }
   return reached;

@@ -8,6 +8,7 @@ import { describe } from "./_format.ts";
 import { checkInputs, checkOptions, checkPositiveCount } from "./_check.ts";
 import { random } from "./random.ts";
 import { isValue, Value } from "./value.ts";
+import { internals } from "./_hooks.ts";
 
 /**
  * What draws the initial weights: anything with Python's `uniform(a, b)`, such as `random` or
@@ -533,8 +534,7 @@ function checkActivation(activation: unknown, name: string, what: string): void 
 
 /** A neuron's output, micrograd's `act = sum(wi*xi) + b` then the activation, for checked `x`. */
 function fire(n: Neuron, x: readonly (Value | number)[]): Value {
-  let act = n.b; // b + w0*x0 + w1*x1 + ..., in micrograd's order
-  for (let i = 0; i < x.length; i++) act = act.add(n.w[i].mul(x[i]));
+  const act = internals.weightedSum(n.b, n.w, x) as Value; // b + w0*x0 + w1*x1 + ..., op by op
   if (n.activation === "relu") return act.relu();
   if (n.activation === "tanh") return act.tanh();
   return act;
