@@ -1,6 +1,6 @@
 // microgpt's training step, denograd against Karpathy's Python original, in one run:
 //
-//   deno bench --allow-read --allow-write --allow-run bench/microgpt_bench.ts
+//   deno bench --allow-read --allow-write --allow-run --allow-env=MICROGPT_PY bench/microgpt_bench.ts
 //
 // Both train the same model from the same start on the same first 20 documents, round and round
 // (each bench iteration is one step: forward, backward, Adam), so the ratio deno bench prints is
@@ -8,8 +8,12 @@
 // checkout, or the file MICROGPT_PY names; it runs unchanged, driven by microgpt_python.py.
 // Without it, only denograd's steps are measured.
 //
+// denograd's step is timed twice: as examples/microgpt.ts writes it, with `dot`, and with the
+// weighted sums written with the ops alone, `w[0].mul(x[0]).add(...)`, the way a learner ports
+// microgpt.py's `sum(wi * xi for wi, xi in zip(w, x))`.
+//
 // The last case trains all 1,000 steps once, as `deno task microgpt` does.
-import { PyRandom } from "../mod.ts";
+import { PyRandom, type Value } from "../mod.ts";
 import {
   createAdam,
   createModel,
@@ -88,16 +92,24 @@ if (python) {
   });
 }
 
-const run = setUp();
-let step = 0;
-Deno.bench(
-  "microgpt step, denograd",
-  { group: "microgpt step", n: 40 * DOCS, warmup: DOCS },
-  () => {
-    const doc = run.docs[step % DOCS];
-    trainStep(run.model, run.adam, encode(doc, run.tok), step++, 1_000_000);
-  },
-);
+/** `sum(wi * xi for wi, xi in zip(w, x))` as a learner writes it: with the ops alone. */
+function dotByOps(w: Value[], x: Value[]): Value {
+  return w.map((wi, i) => wi.mul(x[i])).reduce((a, b) => a.add(b));
+}
+
+for (const [name, dot] of [["denograd", undefined], ["denograd, ops alone", dotByOps]] as const) {
+  const run = setUp();
+  const model = { ...run.model, dot };
+  let step = 0;
+  Deno.bench(
+    `microgpt step, ${name}`,
+    { group: "microgpt step", n: 40 * DOCS, warmup: DOCS },
+    () => {
+      const doc = run.docs[step % DOCS];
+      trainStep(model, run.adam, encode(doc, run.tok), step++, 1_000_000);
+    },
+  );
+}
 
 Deno.bench("microgpt, all 1,000 steps (deno task microgpt's training)", { n: 1, warmup: 0 }, () => {
   const { docs, tok, model, adam } = setUp();

@@ -67,7 +67,16 @@ export interface Model {
   stateDict: StateDict;
   /** Every parameter, matrix by matrix, row by row. */
   params: Value[];
+  /**
+   * The dot product the model takes its weighted sums with: denograd's `dot` unless given.
+   * `bench/` gives one written with the ops alone, as a learner ports microgpt.py's
+   * `sum(wi * xi for wi, xi in zip(w, x))`.
+   */
+  dot?: DotProduct;
 }
+
+/** `w[0]·x[0] + w[1]·x[1] + ...`, added left to right. */
+export type DotProduct = (w: Value[], x: Value[]) => Value;
 
 /**
  * Initialize the parameters with `random.gauss(0, 0.08)` draws, in the Python original's order.
@@ -109,8 +118,8 @@ function sum(xs: Value[]): Value {
   return xs.reduce((a, b) => a.add(b));
 }
 
-function linear(x: Value[], w: Value[][]): Value[] {
-  return w.map((wo) => dot(wo, x)); // Python: sum(wi * xi for wi, xi in zip(wo, x))
+function linear(x: Value[], w: Value[][], dp: DotProduct): Value[] {
+  return w.map((wo) => dp(wo, x)); // Python: sum(wi * xi for wi, xi in zip(wo, x))
 }
 
 function softmax(logits: Value[]): Value[] {
@@ -120,8 +129,8 @@ function softmax(logits: Value[]): Value[] {
   return exps.map((e) => e.div(total));
 }
 
-function rmsnorm(x: Value[]): Value[] {
-  const ms = dot(x, x).div(x.length); // Python: sum(xi * xi for xi in x) / len(x)
+function rmsnorm(x: Value[], dp: DotProduct): Value[] {
+  const ms = dp(x, x).div(x.length); // Python: sum(xi * xi for xi in x) / len(x)
   const scale = ms.add(1e-5).pow(-0.5);
   return x.map((xi) => xi.mul(scale));
 }
@@ -138,7 +147,7 @@ function rmsnorm(x: Value[]): Value[] {
  * @returns One logit per token.
  */
 export function gpt(
-  { stateDict }: Model,
+  { stateDict, dot: dp = dot }: Model,
   tokenId: number,
   posId: number,
   keys: Value[][][],
@@ -147,15 +156,15 @@ export function gpt(
   const tokEmb = stateDict["wte"][tokenId]; // the vector for which token this is
   const posEmb = stateDict["wpe"][posId]; // the vector for where it stands
   let x = tokEmb.map((t, i) => t.add(posEmb[i])); // their sum carries both
-  x = rmsnorm(x);
+  x = rmsnorm(x, dp);
 
   for (let li = 0; li < nLayer; li++) {
     // 1) Attention: this position gathers information from itself and the positions before it
     let xResidual = x;
-    x = rmsnorm(x);
-    const q = linear(x, stateDict[`layer${li}.attn_wq`]);
-    const k = linear(x, stateDict[`layer${li}.attn_wk`]);
-    const v = linear(x, stateDict[`layer${li}.attn_wv`]);
+    x = rmsnorm(x, dp);
+    const q = linear(x, stateDict[`layer${li}.attn_wq`], dp);
+    const k = linear(x, stateDict[`layer${li}.attn_wk`], dp);
+    const v = linear(x, stateDict[`layer${li}.attn_wv`], dp);
     keys[li].push(k);
     values[li].push(v);
     const xAttn: Value[] = [];
@@ -164,23 +173,23 @@ export function gpt(
       const qH = q.slice(hs, hs + headDim);
       const kH = keys[li].map((ki) => ki.slice(hs, hs + headDim));
       const vH = values[li].map((vi) => vi.slice(hs, hs + headDim));
-      const attnLogits = kH.map((kt) => dot(qH, kt).div(headDim ** 0.5));
+      const attnLogits = kH.map((kt) => dp(qH, kt).div(headDim ** 0.5));
       const attnWeights = softmax(attnLogits);
-      const headOut = qH.map((_, j) => dot(attnWeights, vH.map((vt) => vt[j])));
+      const headOut = qH.map((_, j) => dp(attnWeights, vH.map((vt) => vt[j])));
       xAttn.push(...headOut);
     }
-    x = linear(xAttn, stateDict[`layer${li}.attn_wo`]);
+    x = linear(xAttn, stateDict[`layer${li}.attn_wo`], dp);
     x = x.map((a, i) => a.add(xResidual[i]));
     // 2) MLP: a small two-layer network works on this position's vector alone
     xResidual = x;
-    x = rmsnorm(x);
-    x = linear(x, stateDict[`layer${li}.mlp_fc1`]);
+    x = rmsnorm(x, dp);
+    x = linear(x, stateDict[`layer${li}.mlp_fc1`], dp);
     x = x.map((xi) => xi.relu());
-    x = linear(x, stateDict[`layer${li}.mlp_fc2`]);
+    x = linear(x, stateDict[`layer${li}.mlp_fc2`], dp);
     x = x.map((a, i) => a.add(xResidual[i]));
   }
 
-  const logits = linear(x, stateDict["lm_head"]);
+  const logits = linear(x, stateDict["lm_head"], dp);
   return logits;
 }
 
