@@ -107,6 +107,12 @@ browserTest(
           await until(page, "done", 300_000);
           await new Promise((r) => setTimeout(r, SETTLE_MS));
           const cells = await page.evaluate(shown);
+          // A picture of the cell that prints the most lines, to look at (.test-artifacts/browser)
+          const most = cells.reduce((a, b) => b.printed.length > a.printed.length ? b : a);
+          const name = path.slice(path.lastIndexOf("/") + 1, -".ipynb".length);
+          await page.locator(".cell").nth(most.index).screenshot({
+            path: new URL(`kernel_run_all_${name}.png`, artifacts).pathname,
+          });
           await page.evaluate(forget);
           assertEquals(cells, committed(path), `${path} after Run All`);
         });
