@@ -19,17 +19,22 @@ export interface CellRun {
 
 const PYTHON = "/usr/bin/python3";
 const RUNNER = new URL("./run_notebook.py", import.meta.url).pathname;
+const NBCLIENT = new URL("./nbclient_run.py", import.meta.url).pathname;
+/** The kernelspec the notebooks name: Deno's kernel behind tools/kernel_relay.py. */
+export const KERNEL = "denograd-deno";
 
 /**
  * Why notebooks cannot run here, or `undefined` when they can: Jupyter's Python packages
- * (jupyter_client, nbformat) on /usr/bin/python3 and the Deno kernelspec are needed.
+ * (jupyter_client, nbclient, nbformat) on /usr/bin/python3, and the kernelspecs of Deno and of
+ * denograd's relay, are needed.
  */
 export async function jupyterMissing(): Promise<string | undefined> {
   try {
     const probe = await new Deno.Command(PYTHON, {
       args: [
         "-c",
-        "import jupyter_client, nbformat, sys; from jupyter_client.kernelspec import KernelSpecManager as K; sys.exit(0 if 'deno' in K().find_kernel_specs() else 3)",
+        "import jupyter_client, nbclient, nbformat, sys; from jupyter_client.kernelspec import KernelSpecManager as K; specs = K().find_kernel_specs(); " +
+        `sys.exit(3 if 'deno' not in specs else 4 if '${KERNEL}' not in specs else 0)`,
       ],
       stdout: "null",
       stderr: "null",
@@ -37,7 +42,10 @@ export async function jupyterMissing(): Promise<string | undefined> {
     if (probe.code === 3) {
       return "the Deno kernelspec is not installed (run `deno jupyter --install`)";
     }
-    if (!probe.success) return `jupyter_client or nbformat is missing on ${PYTHON}`;
+    if (probe.code === 4) {
+      return `the ${KERNEL} kernelspec is not installed (run \`deno task kernel:install\`)`;
+    }
+    if (!probe.success) return `jupyter_client, nbclient or nbformat is missing on ${PYTHON}`;
   } catch {
     return `${PYTHON} is missing`;
   }
@@ -121,4 +129,83 @@ export async function runNotebook(
   const stderr = new TextDecoder().decode(out.stderr);
   if (!out.success) throw new Error(`Cannot run notebook ${path}: the runner failed:\n${stderr}`);
   return JSON.parse(new TextDecoder().decode(out.stdout)).cells;
+}
+
+/** One execution of a notebook by nbclient: how long it took and what each code cell showed. */
+export interface NbclientRun {
+  seconds: number;
+  cells: CellRun[];
+}
+
+/**
+ * Execute `path` `runs` times with plain nbclient (what `jupyter nbconvert --execute` does), each
+ * time in a fresh kernel of the kernelspec `kernel`, and return what each code cell showed.
+ * `replace` runs it with one text of its code cells replaced (`[old, new]`).
+ */
+export async function runNbclient(
+  path: string,
+  { kernel = KERNEL, runs = 1, replace }: {
+    kernel?: string;
+    runs?: number;
+    replace?: [string, string];
+  } = {},
+): Promise<NbclientRun[]> {
+  const out = await new Deno.Command(PYTHON, {
+    args: [
+      NBCLIENT,
+      path,
+      "--kernel",
+      kernel,
+      "--runs",
+      String(runs),
+      ...(replace ? ["--replace", ...replace] : []),
+    ],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`Cannot run notebook ${path} with nbclient:\n${stderr}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)).runs;
+}
+
+/**
+ * Outputs in the order and form a notebook stores them (streams first, multi-line strings
+ * joined), without the volatile parts (execution counts, display ids), so runs compare equal.
+ */
+export function normalize(outputs: Output[]): unknown[] {
+  const join = (v: string | string[] | undefined) => [v ?? ""].flat().join("");
+  const streams = new Map<string, string>();
+  for (const o of outputs) {
+    if (o.output_type === "stream") {
+      streams.set(o.name!, (streams.get(o.name!) ?? "") + join(o.text));
+    }
+  }
+  const merged: Output[] = [...streams].map(([name, text]) => ({
+    output_type: "stream",
+    name,
+    text,
+  }));
+  const rest = outputs.filter((o) => o.output_type !== "stream");
+  return [...merged, ...rest].map((o) =>
+    o.output_type === "stream"
+      ? { stream: o.name, text: join(o.text) }
+      : o.output_type === "error"
+      ? { error: `${o.ename}: ${o.evalue}` }
+      : {
+        data: Object.fromEntries(
+          Object.entries(o.data ?? {}).map((
+            [k, v],
+          ) => [k, typeof v === "object" && !Array.isArray(v) ? v : join(v)]),
+        ),
+      }
+  );
+}
+
+/** A committed notebook's code cells and their stored outputs, normalized. */
+export function storedOutputs(path: string): { index: number; outputs: unknown[] }[] {
+  const stored = JSON.parse(Deno.readTextFileSync(path));
+  return stored.cells.flatMap((c: { cell_type: string; outputs?: Output[] }, index: number) =>
+    c.cell_type === "code" ? [{ index, outputs: normalize(c.outputs ?? []) }] : []
+  );
 }

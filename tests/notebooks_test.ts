@@ -5,10 +5,13 @@ import {
   type CellRun,
   formatNotebook,
   jupyterMissing,
+  KERNEL,
   listNotebooks,
   nbformatLayout,
+  normalize,
   type Output,
   runNotebook,
+  storedOutputs,
 } from "./_notebook.ts";
 import { readGraph } from "./_svg_graph.ts";
 
@@ -504,55 +507,13 @@ for (const name of notebooks) {
       }
       await checks[name]?.(runs);
       // Notebooks are committed executed; their stored outputs must be what a fresh run shows.
-      const stored = JSON.parse(Deno.readTextFileSync(new URL(name, notebooksDir)));
-      const storedOutputs = stored.cells.flatMap((c: StoredCell, index: number) =>
-        c.cell_type === "code" ? [{ index, outputs: normalize(c.outputs ?? []) }] : []
-      );
       assertEquals(
         runs.map((r) => ({ index: r.index, outputs: normalize(r.outputs) })),
-        storedOutputs,
+        storedOutputs(new URL(name, notebooksDir).pathname),
         `${name}'s stored outputs are stale: run \`deno task notebooks\``,
       );
     },
   });
-}
-
-interface StoredCell {
-  cell_type: string;
-  outputs?: Output[];
-}
-
-/**
- * Outputs in the order and form the notebook stores them (streams first, multi-line strings
- * joined), without the volatile parts (execution counts, display ids).
- */
-function normalize(outputs: Output[]): unknown[] {
-  const join = (v: string | string[] | undefined) => [v ?? ""].flat().join("");
-  const streams = new Map<string, string>();
-  for (const o of outputs) {
-    if (o.output_type === "stream") {
-      streams.set(o.name!, (streams.get(o.name!) ?? "") + join(o.text));
-    }
-  }
-  const merged: Output[] = [...streams].map(([name, text]) => ({
-    output_type: "stream",
-    name,
-    text,
-  }));
-  const rest = outputs.filter((o) => o.output_type !== "stream");
-  return [...merged, ...rest].map((o) =>
-    o.output_type === "stream"
-      ? { stream: o.name, text: join(o.text) }
-      : o.output_type === "error"
-      ? { error: `${o.ename}: ${o.evalue}` }
-      : {
-        data: Object.fromEntries(
-          Object.entries(o.data ?? {}).map((
-            [k, v],
-          ) => [k, typeof v === "object" && !Array.isArray(v) ? v : join(v)]),
-        ),
-      }
-  );
 }
 
 Deno.test("committed notebooks hold no ANSI colour codes, absolute paths or timestamps", () => {
@@ -594,11 +555,15 @@ Deno.test({
   },
 });
 
-Deno.test("every notebook uses the Deno kernelspec and imports ../mod.ts", () => {
+Deno.test("every notebook names the denograd kernelspec and imports ../mod.ts", () => {
   assert(notebooks.length > 0, "no notebooks found");
   for (const name of notebooks) {
     const nb = JSON.parse(Deno.readTextFileSync(new URL(name, notebooksDir)));
-    assertEquals(nb.metadata.kernelspec.name, "deno", name);
+    assertEquals(nb.metadata.kernelspec, {
+      display_name: "Deno (denograd)",
+      language: "typescript",
+      name: KERNEL,
+    }, name);
     const code = nb.cells.filter((c: { cell_type: string }) => c.cell_type === "code")
       .map((c: { source: string[] }) => c.source.join("")).join("\n");
     assert(code.includes('from "../mod.ts"'), `${name} does not import ../mod.ts`);

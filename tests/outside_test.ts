@@ -209,7 +209,12 @@ Deno.test({
         source,
       })),
       metadata: {
-        kernelspec: { display_name: "Deno", language: "typescript", name: "deno" },
+        // the kernel the README has learners install (the plain "deno" one may print late)
+        kernelspec: {
+          display_name: "Deno (denograd)",
+          language: "typescript",
+          name: "denograd-deno",
+        },
         language_info: { name: "typescript" },
       },
       nbformat: 4,

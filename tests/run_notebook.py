@@ -1,9 +1,10 @@
-"""Execute a notebook with the Deno Jupyter kernel; print every code cell's outputs as JSON.
+"""Execute a notebook with the kernel it names; print every code cell's outputs as JSON.
 
-Why not nbclient: Deno 2.9.6 sends a cell's stdout *after* the cell's `idle` status, and nbclient
-stops listening at `idle`, so printed lines vanish at random. Here jupyter_client drives the kernel,
-every iopub message is filed under the cell that caused it (its parent msg_id) whenever it arrives,
-and the run keeps listening for a while after each cell and after the last one.
+The notebooks name the "Deno (denograd)" kernel (tools/kernel_relay.py), which sends a cell's
+`idle` status only once all of the cell's outputs are out, so a cell ends at its `idle` here as it
+does in nbclient (tests/nbclient_run.py). This runner stays for what nbclient does not do: it
+stores the outputs exactly as the classic Notebook saves them, and files every iopub message
+under the cell that caused it (its parent msg_id).
 
 Usage: /usr/bin/python3 tests/run_notebook.py NOTEBOOK.ipynb [--write] [--timeout SECONDS]
   --write  also store the outputs in the notebook (streams first, then rich outputs, as Python
@@ -21,9 +22,6 @@ import time
 
 import nbformat
 from jupyter_client.manager import start_new_kernel
-
-GRACE_AFTER_CELL = 0.5  # seconds to keep listening after a cell's idle
-GRACE_AT_END = 1.5  # seconds to keep listening after the last cell
 
 
 def file_message(msg, outputs):
@@ -55,7 +53,7 @@ def file_message(msg, outputs):
 
 def run(path, timeout):
     nb = nbformat.read(path, as_version=4)  # as the Notebook server reads it: sources joined
-    name = nb.metadata.get("kernelspec", {}).get("name", "deno")
+    name = nb.metadata.get("kernelspec", {}).get("name", "denograd-deno")
     km, kc = start_new_kernel(kernel_name=name, cwd=os.path.dirname(os.path.abspath(path)))
     # What the Notebook stores when it connects to the kernel: the spec's names, and the kernel's
     # own language_info (for Deno, the TypeScript version it bundles).
@@ -69,9 +67,10 @@ def run(path, timeout):
     # update_display_data may target a display made by an earlier cell: route by display id too.
     results = []
 
-    def pump(seconds):
+    def pump(seconds, cell):
+        """File what arrives for up to `seconds`, or until `cell` (a msg_id) is idle."""
         end = time.monotonic() + seconds
-        while time.monotonic() < end:
+        while time.monotonic() < end and cell not in idle:
             try:
                 msg = kc.get_iopub_msg(timeout=0.05)
             except queue.Empty:
@@ -100,11 +99,9 @@ def run(path, timeout):
                     outputs.append({"output_type": "error", "ename": "Timeout",
                                     "evalue": f"cell {index} ran longer than {timeout} s", "traceback": []})
                     raise TimeoutError
-                pump(0.1)
-            pump(GRACE_AFTER_CELL)
+                pump(0.1, msg_id)
             if any(o["output_type"] == "error" for o in outputs):
                 break  # later cells would fail for the same reason, as in nbconvert
-        pump(GRACE_AT_END)
     except TimeoutError:
         pass
     finally:

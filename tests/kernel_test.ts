@@ -1,0 +1,103 @@
+// The "Deno (denograd)" kernel (tools/kernel_relay.py) keeps every output under its own cell:
+// each notebook executed three times by plain nbclient (what `jupyter nbconvert --execute`,
+// papermill and a learner's CI do) shows exactly its committed outputs, cell for cell; and Deno's
+// own kernel, run the same way, does not (the bug the relay works around: see
+// docs/upstream/deno-jupyter-late-output.md). tests/kernel_browser_test.ts does Run All in the
+// classic Notebook; bench/kernel_bench.ts measures what the relay costs.
+import { assert, assertEquals } from "@std/assert";
+import {
+  jupyterMissing,
+  KERNEL,
+  listNotebooks,
+  type NbclientRun,
+  normalize,
+  runNbclient,
+  storedOutputs,
+} from "./_notebook.ts";
+
+const root = new URL("../", import.meta.url);
+const RUNS = 3;
+
+const missing = await jupyterMissing();
+if (missing && Deno.env.get("CI") === "true") {
+  throw new Error(`Cannot run the kernel tests under CI: ${missing}`);
+}
+
+/** The code cells (by index) whose outputs in `run` differ from the committed notebook's. */
+function differing(path: string, run: NbclientRun): number[] {
+  const stored = new Map(storedOutputs(path).map((c) => [c.index, c.outputs]));
+  return run.cells.filter((c) => {
+    try {
+      assertEquals(normalize(c.outputs), stored.get(c.index));
+      return false;
+    } catch {
+      return true;
+    }
+  }).map((c) => c.index);
+}
+
+Deno.test({
+  name: `nbclient shows every output of every notebook under its own cell, ${RUNS} runs each`,
+  ignore: missing !== undefined,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    // Two notebooks at a time, on this machine's two cores: a busier kernel is later to publish.
+    const paths = listNotebooks();
+    const results = new Map<string, Promise<NbclientRun[]>>();
+    const next = async (): Promise<void> => {
+      const path = paths.shift();
+      if (!path) return;
+      const runs = runNbclient(new URL(path, root).pathname, { kernel: KERNEL, runs: RUNS });
+      results.set(path, runs);
+      await runs.catch(() => {});
+      await next();
+    };
+    const started = listNotebooks();
+    await Promise.all([next(), next()]);
+    for (const path of started) {
+      await t.step(path, async () => {
+        const runs = await results.get(path)!;
+        assertEquals(runs.length, RUNS);
+        for (const [i, run] of runs.entries()) {
+          assertEquals(
+            differing(new URL(path, root).pathname, run),
+            [],
+            `run ${i + 1} of ${path}: code cells whose outputs differ from the committed ones`,
+          );
+        }
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "nbclient with Deno's own kernel still loses or misplaces outputs (the upstream bug)",
+  ignore: missing !== undefined,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    // Measured on Deno 2.9.6: 0 to 6 of Day 3's 23 code cells lose or misplace output in a run,
+    // 2 to 4 of Day 4's 11. When this fails, Deno has fixed its kernel: the relay and this test
+    // can go (see the doc).
+    const paths = ["day3_automatic_backpropagation", "day4_neural_net"].map((name) =>
+      new URL(`notebooks/${name}.ipynb`, root).pathname
+    );
+    const measured = await Promise.all(
+      paths.map((path) => runNbclient(path, { kernel: "deno", runs: RUNS })),
+    );
+    const lost = measured.flatMap((runs, i) => runs.map((run) => differing(paths[i], run)));
+    console.log(
+      `Deno's own kernel, code cells with outputs lost or misplaced per run: Day 3 ${
+        lost.slice(0, RUNS).map((cells) => `${cells.length}/${measured[0][0].cells.length}`)
+      }, Day 4 ${
+        lost.slice(RUNS).map((cells) => `${cells.length}/${measured[1][0].cells.length}`)
+      }`,
+    );
+    assert(
+      lost.some((cells) => cells.length > 0),
+      "Deno's own kernel delivered every output in time: retire the relay " +
+        "(docs/upstream/deno-jupyter-late-output.md)",
+    );
+  },
+});
