@@ -874,7 +874,7 @@ export function topologicalSort(root: Value): Value[] {
   if (!isValue(root)) {
     throw new TypeError(`Cannot sort topologically: expected a Value, got ${describe(root)}`);
   }
-  const [s, i] = entryOf(root);
+  const [s, i] = entryOf(toValue(root, "sort topologically"));
   tape.keepHandle(s, i, root); // the order ends with the very object asked about
   return tape.sort(s, i, valueAt);
 }
@@ -934,9 +934,10 @@ function coerce(x: unknown, method: string): Value {
   const at = isValue(x) ? tape.locate(x) : undefined;
   if (at !== undefined) return objectFor(at[0], at[1]);
   throw new TypeError(
-    `Cannot ${method}: the operand must be a Value or a number` +
-      (isValue(x) ? " of this copy of denograd (import it from one place)" : "") +
-      `, got ${describe(x)}`,
+    isValue(x)
+      ? `Cannot ${method}: the Value comes from a copy of denograd that does not share this one's ` +
+        `tape (denograd loaded from two places; import it from one place), got ${describe(x)}`
+      : `Cannot ${method}: the operand must be a Value or a number, got ${describe(x)}`,
   );
 }
 
