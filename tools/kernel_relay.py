@@ -132,22 +132,16 @@ class Relay:
         self.deno = None
 
         # The front end may connect at once; its requests wait until Deno is ready.
-        def front(kind, port):
-            s = self.ctx.socket(kind)
-            s.linger = 1000
-            s.bind(f"{conn.get('transport', 'tcp')}://{conn['ip']}:{port}")
-            return s
-
-        self.shell = front(zmq.ROUTER, conn["shell_port"])
-        self.control = front(zmq.ROUTER, conn["control_port"])
-        self.stdin = front(zmq.ROUTER, conn["stdin_port"])
-        self.iopub = front(zmq.PUB, conn["iopub_port"])
-        self.hb = front(zmq.REP, conn["hb_port"])
+        self.shell = self.socket(zmq.ROUTER, conn["shell_port"], bind=True)
+        self.control = self.socket(zmq.ROUTER, conn["control_port"], bind=True)
+        self.stdin = self.socket(zmq.ROUTER, conn["stdin_port"], bind=True)
+        self.iopub = self.socket(zmq.PUB, conn["iopub_port"], bind=True)
+        self.hb = self.socket(zmq.REP, conn["hb_port"], bind=True)
         self.own = set()  # msg_ids of the relay's own kernel_info nudges: their answers stay here
         # The ports for Deno are picked free, then bound by Deno a moment later: another kernel
         # starting at the same time can take one in between (Deno then exits with AddrInUse), so
         # a start that fails is tried again on new ports.
-        for attempt in range(5):
+        for _ in range(5):
             if self.start_deno(deno):
                 break
             self.close_back()
@@ -162,8 +156,7 @@ class Relay:
     def start_deno(self, deno):
         """Start Deno's kernel on ports of its own and connect to it; False if it did not start."""
         conn = self.conn
-        ip = conn["ip"]
-        ports = free_ports(ip, 5)
+        ports = free_ports(conn["ip"], 5)
         inner = dict(conn, shell_port=ports[0], iopub_port=ports[1], stdin_port=ports[2],
                      control_port=ports[3], hb_port=ports[4])
         inner_file = os.path.join(self.folder, "deno-connection.json")
@@ -172,19 +165,25 @@ class Relay:
         self.deno = subprocess.Popen([deno, "jupyter", "--kernel", "--conn", inner_file],
                                      preexec_fn=die_with_parent if sys.platform == "linux" else None)
 
-        def back(kind, port):
-            s = self.ctx.socket(kind)
-            s.linger = 1000
-            s.reconnect_ivl = 10  # ms: Deno is listening a moment after it starts
-            s.connect(f"{conn.get('transport', 'tcp')}://{ip}:{port}")
-            return s
-
-        self.back_shell = back(zmq.DEALER, inner["shell_port"])
-        self.back_control = back(zmq.DEALER, inner["control_port"])
-        self.back_stdin = back(zmq.DEALER, inner["stdin_port"])
-        self.back_iopub = back(zmq.SUB, inner["iopub_port"])
+        self.back_shell = self.socket(zmq.DEALER, inner["shell_port"])
+        self.back_control = self.socket(zmq.DEALER, inner["control_port"])
+        self.back_stdin = self.socket(zmq.DEALER, inner["stdin_port"])
+        self.back_iopub = self.socket(zmq.SUB, inner["iopub_port"])
         self.back_iopub.setsockopt(zmq.SUBSCRIBE, b"")
         return self.wait_for_deno()
+
+    def socket(self, kind, port, bind=False):
+        """A socket on `port` of the connection's address: bound for the front end, else
+        connected to Deno (retrying every 10 ms: Deno is listening a moment after it starts)."""
+        s = self.ctx.socket(kind)
+        s.linger = 1000
+        address = f"{self.conn.get('transport', 'tcp')}://{self.conn['ip']}:{port}"
+        if bind:
+            s.bind(address)
+        else:
+            s.reconnect_ivl = 10
+            s.connect(address)
+        return s
 
     def close_back(self):
         """Let go of a Deno that did not start, and of the sockets to it."""
