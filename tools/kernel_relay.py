@@ -128,51 +128,70 @@ class Relay:
         self.wire = Wire(conn.get("key", ""), conn.get("signature_scheme", "hmac-sha256"))
         self.session = uuid.uuid4().hex
         self.ctx = zmq.Context()
-        ip = conn["ip"]
-        ports = free_ports(ip, 5)
+        self.folder = tempfile.mkdtemp(prefix="denograd-kernel-")
+        self.deno = None
+
+        # The front end may connect at once; its requests wait until Deno is ready.
+        self.shell = self.socket(zmq.ROUTER, conn["shell_port"], bind=True)
+        self.control = self.socket(zmq.ROUTER, conn["control_port"], bind=True)
+        self.stdin = self.socket(zmq.ROUTER, conn["stdin_port"], bind=True)
+        self.iopub = self.socket(zmq.PUB, conn["iopub_port"], bind=True)
+        self.hb = self.socket(zmq.REP, conn["hb_port"], bind=True)
+        self.own = set()  # msg_ids of the relay's own kernel_info nudges: their answers stay here
+        # The ports for Deno are picked free, then bound by Deno a moment later: another kernel
+        # starting at the same time can take one in between (Deno then exits with AddrInUse), so
+        # a start that fails is tried again on new ports.
+        for _ in range(5):
+            if self.start_deno(deno):
+                break
+            self.close_back()
+        else:
+            sys.exit("denograd kernel: Deno's kernel did not start (tried 5 times)")
+        self.shutting_down = False
+        self.requests = {}  # msg_id -> front-end identities, to route Deno's replies back
+        self.cell = None  # the execute_request Deno is running, or whose marker is not out yet
+        self.waiting = []  # execute_requests the front end sent meanwhile: (idents, body)
+        self.markers = {}  # marker msg_id -> the header of the cell it follows (the last few)
+
+    def start_deno(self, deno):
+        """Start Deno's kernel on ports of its own and connect to it; False if it did not start."""
+        conn = self.conn
+        ports = free_ports(conn["ip"], 5)
         inner = dict(conn, shell_port=ports[0], iopub_port=ports[1], stdin_port=ports[2],
                      control_port=ports[3], hb_port=ports[4])
-        self.folder = tempfile.mkdtemp(prefix="denograd-kernel-")
         inner_file = os.path.join(self.folder, "deno-connection.json")
         with open(inner_file, "w") as f:
             json.dump(inner, f)
         self.deno = subprocess.Popen([deno, "jupyter", "--kernel", "--conn", inner_file],
                                      preexec_fn=die_with_parent if sys.platform == "linux" else None)
 
-        def url(port):
-            return f"{conn.get('transport', 'tcp')}://{ip}:{port}"
-
-        def front(kind, port):
-            s = self.ctx.socket(kind)
-            s.linger = 1000
-            s.bind(url(port))
-            return s
-
-        def back(kind, port):
-            s = self.ctx.socket(kind)
-            s.linger = 1000
-            s.reconnect_ivl = 10  # ms: Deno is listening a moment after it starts
-            s.connect(url(port))
-            return s
-
-        self.back_shell = back(zmq.DEALER, inner["shell_port"])
-        self.back_control = back(zmq.DEALER, inner["control_port"])
-        self.back_stdin = back(zmq.DEALER, inner["stdin_port"])
-        self.back_iopub = back(zmq.SUB, inner["iopub_port"])
+        self.back_shell = self.socket(zmq.DEALER, inner["shell_port"])
+        self.back_control = self.socket(zmq.DEALER, inner["control_port"])
+        self.back_stdin = self.socket(zmq.DEALER, inner["stdin_port"])
+        self.back_iopub = self.socket(zmq.SUB, inner["iopub_port"])
         self.back_iopub.setsockopt(zmq.SUBSCRIBE, b"")
-        # The front end may connect at once; its requests wait until Deno is ready.
-        self.shell = front(zmq.ROUTER, conn["shell_port"])
-        self.control = front(zmq.ROUTER, conn["control_port"])
-        self.stdin = front(zmq.ROUTER, conn["stdin_port"])
-        self.iopub = front(zmq.PUB, conn["iopub_port"])
-        self.hb = front(zmq.REP, conn["hb_port"])
-        self.own = set()  # msg_ids of the relay's own kernel_info nudges: their answers stay here
-        self.wait_for_deno()
-        self.shutting_down = False
-        self.requests = {}  # msg_id -> front-end identities, to route Deno's replies back
-        self.cell = None  # the execute_request Deno is running, or whose marker is not out yet
-        self.waiting = []  # execute_requests the front end sent meanwhile: (idents, body)
-        self.markers = {}  # marker msg_id -> the header of the cell it follows (the last few)
+        return self.wait_for_deno()
+
+    def socket(self, kind, port, bind=False):
+        """A socket on `port` of the connection's address: bound for the front end, else
+        connected to Deno (retrying every 10 ms: Deno is listening a moment after it starts)."""
+        s = self.ctx.socket(kind)
+        s.linger = 1000
+        address = f"{self.conn.get('transport', 'tcp')}://{self.conn['ip']}:{port}"
+        if bind:
+            s.bind(address)
+        else:
+            s.reconnect_ivl = 10
+            s.connect(address)
+        return s
+
+    def close_back(self):
+        """Let go of a Deno that did not start, and of the sockets to it."""
+        if self.deno.poll() is None:
+            self.deno.kill()
+            self.deno.wait()
+        for s in (self.back_shell, self.back_control, self.back_stdin, self.back_iopub):
+            s.close(linger=0)
 
     def wait_for_deno(self):
         """Nudge Deno with kernel_info requests until its shell answers and its iopub reaches
@@ -184,7 +203,7 @@ class Relay:
         end = time.monotonic() + 60
         while not (replied and published):
             if self.deno.poll() is not None or time.monotonic() > end:
-                sys.exit(f"denograd kernel: Deno's kernel did not start (exit code {self.deno.poll()})")
+                return False
             header, frames = self.wire.message("kernel_info_request", {}, self.session)
             self.own.add(header["msg_id"])
             self.back_shell.send_multipart(frames)
@@ -194,6 +213,7 @@ class Relay:
                     replied = True
                 else:
                     published = True
+        return True
 
     # --- front end -> Deno ---------------------------------------------------------------
 
