@@ -53,17 +53,19 @@ const OP = 5; // KIND >> OP is the op's code
 const opNames = ["", "", "+", "*"];
 const opCodes = new Map([["", 0], ["+", 2], ["*", 3]]);
 const IN_META = 1;
+const PLUS = 2 << OP; // the codes of `+` and `*`, in place in KIND
+const TIMES = 3 << OP;
 
 /** The code of op `op` of entry `i` of `s`, shifted into place in KIND. */
 function codeOf(op: string, s: Slab, i: number): number {
-  if (op === "+") return 2 << OP;
-  if (op === "*") return 3 << OP;
+  if (op === "+") return PLUS;
+  if (op === "*") return TIMES;
   return op === lastOp ? lastCode : lookUp(op, s, i);
 }
 
 /** The last op `lookUp` was asked about, and its code (ops come in runs: a softmax's exps). */
 let lastOp = "+";
-let lastCode = 2 << OP;
+let lastCode = PLUS;
 
 /** `codeOf` for an op other than `+` and `*`: given a code the first time it is seen. */
 function lookUp(op: string, s: Slab, i: number): number {
@@ -145,11 +147,30 @@ let slabs = 0;
 /** Stamps for walks: counting up, they never repeat, so none need clearing (2^31 walks). */
 let stamp = 0;
 
-/** A new leaf entry holding `data`: its index in {@linkcode top}'s slab. */
-export function push(data: number): number {
-  if (slab.count === SLAB_SIZE) slab = new Slab(++slabs);
-  slab.nums[slab.count << 2] = data;
-  return slab.count++;
+/**
+ * A new entry holding `data`, and the local derivatives `da` and `db` if it is an op's result
+ * (then {@linkcode record} says of what): its index in {@linkcode top}'s slab. An op pushes its
+ * numbers itself, where it computes them: passed to a function V8 does not inline, a number is
+ * an object of its own, and an op's three made a third of its garbage.
+ */
+export function push(data: number, da = 0, db = 0): number {
+  if (slab.count === SLAB_SIZE) grow();
+  const n = slab.count << 2;
+  const nums = slab.nums;
+  nums[n + DATA] = data;
+  nums[n + DA] = da;
+  nums[n + DB] = db;
+  return Number.isFinite(data) ? slab.count++ : -1;
+}
+
+/** The number that {@linkcode push} refused. */
+export function refused(): number {
+  return slab.nums[slab.count << 2];
+}
+
+/** A new slab for new entries. (Apart from `push`, so that `push` stays small to inline.) */
+function grow(): void {
+  slab = new Slab(++slabs);
 }
 
 /** The slab that {@linkcode push} put its last entry in. */
@@ -157,21 +178,17 @@ export function top(): Slab {
   return slab;
 }
 
-/**
- * Record entry `i` of `s` as the result of op `op` on entry `ai` of `as`, with the local
- * derivative `da` that backward multiplies by.
- */
-export function record(s: Slab, i: number, op: string, as: Slab, ai: number, da: number): void {
+/** Record entry `i` of `s` as the result of op `op` on entry `ai` of `as`. */
+export function record(s: Slab, i: number, op: string, as: Slab, ai: number): void {
   const n = i << 2;
   s.ints[n + A] = s.refOf(as, ai);
-  s.nums[n + DA] = da;
   s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A;
 }
 
 /**
- * `record` for an op on two operands, `ai` of `as` and `bi` of `bs`, with local derivatives `da`
- * and `db`. `a + a` keeps `a` once, as micrograd's children are a set, with both derivatives
- * added. (One function for both measured about a tenth slower on microgpt's training step.)
+ * `record` for an op on two operands, `ai` of `as` and `bi` of `bs`. `a + a` keeps `a` once, as
+ * micrograd's children are a set, with both derivatives added. (One function for both measured
+ * about a tenth slower on microgpt's training step.)
  */
 export function record2(
   s: Slab,
@@ -179,22 +196,15 @@ export function record2(
   op: string,
   as: Slab,
   ai: number,
-  da: number,
   bs: Slab,
   bi: number,
-  db: number,
 ): void {
   const n = i << 2;
-  s.ints[n + A] = s.refOf(as, ai);
-  if (bs === as && bi === ai) {
-    s.nums[n + DA] = da + db;
-    s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A;
-  } else {
-    s.nums[n + DA] = da;
-    s.nums[n + DB] = db;
-    s.ints[n + B] = s.refOf(bs, bi);
-    s.ints[n + KIND] = codeOf(op, s, i) | RESULT | HAS_A | HAS_B;
-  }
+  const ints = s.ints;
+  const kind = codeOf(op, s, i) | RESULT | HAS_A;
+  ints[n + A] = s.refOf(as, ai);
+  if (bs !== as || bi !== ai) ints[n + B] = s.refOf(bs, bi), ints[n + KIND] = kind | HAS_B;
+  else s.nums[n + DA] += s.nums[n + DB], ints[n + KIND] = kind;
 }
 
 /** Entry `i`'s data. */
@@ -320,8 +330,9 @@ function reach(s: Slab, ref: number, pass: number): number {
 
 /** The chain rule for one operand: its grad grows by d(entry)/d(operand) · d(output)/d(entry). */
 function chain(s: Slab, ref: number, local: number, grad: number, pass: number): number {
-  let { nums, ints } = s;
-  if (ref > INDEX) ({ nums, ints } = s.deps[ref >> SLAB_BITS]);
+  let nums = s.nums; // the operand's slab: most often this one
+  let ints = s.ints;
+  if (ref > INDEX) nums = s.deps[ref >> SLAB_BITS].nums, ints = s.deps[ref >> SLAB_BITS].ints;
   const j = (ref & INDEX) << 2;
   let first = 0;
   if (ints[j + STAMP] !== pass && pass !== 0) {
@@ -399,15 +410,17 @@ function walk(s: Slab, top: number, pass: number, call: (s: Slab, i: number) => 
     const n = i << 2;
     if (ints[n + STAMP] !== pass) continue;
     const kind = ints[n + KIND];
-    if (kind & CALL) {
+    if ((kind & (CALL | OWN)) === 0) { // an engine op's entry (or a leaf)
+      if (kind & HAS_A) {
+        const g = nums[n + GRAD];
+        reached += chain(s, ints[n + A], nums[n + DA], g, pass);
+        if (kind & HAS_B) reached += chain(s, ints[n + B], nums[n + DB], g, pass);
+      }
+    } else if (kind & CALL) {
       reached += reachAll(s, i, pass);
       call(s, i);
-    } else if (kind & OWN) {
+    } else {
       reached += sendBack(s, i, pass);
-    } else if (kind & HAS_A) {
-      const g = nums[n + GRAD];
-      reached += chain(s, ints[n + A], nums[n + DA], g, pass);
-      if (kind & HAS_B) reached += chain(s, ints[n + B], nums[n + DB], g, pass);
     }
   }
   return reached;
@@ -478,4 +491,74 @@ export function locate(v: object): readonly [Slab, number] | undefined {
     if (at !== undefined) return at;
   }
   return undefined;
+}
+
+/** What {@linkcode weightedSum} needs from `value.ts`. */
+export interface SumParts<V> {
+  /** The slab of value `v`'s entry. */
+  slabOf(v: V): Slab;
+  /** The index of value `v`'s entry in its slab. */
+  indexOf(v: V): number;
+  /** Push `a·b` with its local derivatives (`mul`'s own): its index, or -1 if not finite. */
+  product(a: number, b: number): number;
+  /** Push `a + b` with its local derivatives (`add`'s own): its index, or -1 if not finite. */
+  sum(a: number, b: number): number;
+  /** The error for op `op` on `a` and `b`, whose result `result` is not finite. */
+  error(op: string, result: number, a: number, b: number): Error;
+}
+
+/**
+ * `b + w[0]·x[0] + w[1]·x[1] + ...` onto the tape, added left to right, entry for entry as the
+ * ops make it (`w[0].mul(x[0])`, then `b.add(...)`, ...), but without an object for each value:
+ * returns the index of the result's entry, in {@linkcode top}'s slab. A number of `x` becomes a
+ * leaf. Each entry is pushed by `parts.product` or `parts.sum` with its local derivatives, so
+ * those are written once, in `value.ts`; its operands are recorded here, as `record2` records an
+ * op's. (Through `record2`, V8 would inline too little of it: it has a budget for how much code
+ * it inlines into one function, and this ran 1.2 to 1.4 times as long.)
+ */
+export function weightedSum<V>(
+  b: V | undefined,
+  w: readonly V[],
+  x: readonly (V | number)[],
+  parts: SumParts<V>,
+): number {
+  let ss = slab; // the running sum's entry, once there is one
+  let is = -1;
+  if (b !== undefined) ss = parts.slabOf(b), is = parts.indexOf(b);
+  for (let k = 0; k < w.length; k++) {
+    const sw = parts.slabOf(w[k]);
+    const iw = parts.indexOf(w[k]);
+    const xk = x[k];
+    let sx = slab;
+    let ix: number;
+    if (typeof xk === "number") ix = push(xk), sx = slab;
+    else sx = parts.slabOf(xk), ix = parts.indexOf(xk);
+    const wd = sw.nums[(iw << 2) + DATA];
+    const xd = sx.nums[(ix << 2) + DATA];
+    const ip = parts.product(wd, xd);
+    if (ip < 0) throw parts.error("*", refused(), wd, xd);
+    const sp = slab;
+    let n = ip << 2;
+    sp.ints[n + A] = sp.refOf(sw, iw);
+    if (sx === sw && ix === iw) { // w·w: one operand, both derivatives
+      sp.nums[n + DA] += sp.nums[n + DB];
+      sp.ints[n + KIND] = TIMES | RESULT | HAS_A;
+    } else {
+      sp.ints[n + B] = sp.refOf(sx, ix);
+      sp.ints[n + KIND] = TIMES | RESULT | HAS_A | HAS_B;
+    }
+    if (is < 0) { // the first product starts the sum
+      ss = sp, is = ip;
+      continue;
+    }
+    const sd = ss.nums[(is << 2) + DATA];
+    const i = parts.sum(sd, sp.nums[n + DATA]);
+    if (i < 0) throw parts.error("+", refused(), sd, sp.nums[n + DATA]);
+    n = i << 2;
+    slab.ints[n + A] = slab.refOf(ss, is);
+    slab.ints[n + B] = slab.refOf(sp, ip);
+    slab.ints[n + KIND] = PLUS | RESULT | HAS_A | HAS_B;
+    ss = slab, is = i;
+  }
+  return is;
 }

@@ -12,18 +12,32 @@ import { describe, formatRepr } from "./_format.ts";
 import { checkFinite, checkInputs, checkOptions } from "./_check.ts";
 import { internals } from "./_hooks.ts";
 import * as tape from "./_tape.ts";
+// The getters' reads by name: that keeps `get data` small enough for V8 to inline wherever it is
+// used, and a number returned from a call that is not inlined is an object of its own.
+import { dataOf, gradOf } from "./_tape.ts";
 import type { Slab } from "./_tape.ts";
 
 /** The engine's `_backward`, which a learner's own replaces. */
 let engineBackward: (this: Value) => void;
 /** `b + w[0]·x[0] + ...` (or without `b`) for checked inputs: see `Value`'s static block. */
-let weightedSum: (
-  b: Value | undefined,
-  w: readonly Value[],
-  x: readonly (Value | number)[],
-) => Value;
+let weightedSum: (b: Value | undefined, ...wx: Parameters<typeof dot>) => Value;
+/** A new object for entry `i` of slab `s` of the tape (defined in `Value`). */
+let objectFor: (s: Slab, i: number) => Value;
 /** Where value `v` is on the tape: its slab, and its index there (defined in `Value`). */
 let entryOf: (v: Value) => [Slab, number];
+
+/**
+ * `a + b` onto the tape with its local derivatives, d(a+b)/da = d(a+b)/db = 1: the entry of `add`,
+ * and of each sum `dot` and the neurons make. Its index, or -1 if not finite.
+ */
+function sum(a: number, b: number): number {
+  return tape.push(a + b, 1, 1);
+}
+
+/** `a · b` onto the tape with its local derivatives, d(ab)/da = b and d(ab)/db = a: as `sum`. */
+function product(a: number, b: number): number {
+  return tape.push(a * b, b, a);
+}
 
 /**
  * A number that remembers how it was computed, so gradients can flow back through it.
@@ -90,31 +104,26 @@ export class Value {
    * ```
    */
   constructor(data: number, options?: ValueOptions) {
-    if (options === CHECKED) { // from inside: an op's result, or a number operand
-      this.#i = tape.push(data);
-      this.#slab = tape.top();
-    } else if (options === ENTRY) { // from inside: the object for entry `data` of slab `at`
-      this.#slab = at;
+    if (options === ENTRY) { // from inside: an object for entry `data` of the newest slab
+      this.#slab = tape.top(); // (`objectFor` re-points it at another)
       this.#i = data;
     } else {
-      [this.#slab, this.#i] = Value.#made(this, data, options, new.target);
+      this.#i = Value.#made(this, data, options, new.target);
+      this.#slab = tape.top(); // where #made put it
     }
   }
 
   /**
-   * Record the result `data` of op `op` on `this` (and `b`), with the local derivatives `da`
-   * (and `db`) that backward multiplies by. Refused when the result is not finite (an overflow).
+   * Make entry `i`, just pushed onto the tape with its number and local derivatives, the result
+   * of op `op` on `this` (and `b`), and give it its object. A result that is not finite (an
+   * overflow) is refused, and was not pushed.
    */
-  #result(op: string, data: number, da: number, b?: Value, db = 0, into?: Value): Value {
-    if (!Number.isFinite(data)) throw notFinite(op, data, this.data, b?.data);
-    const i = tape.push(data);
+  #result(op: string, i: number, b?: Value): Value {
+    if (i < 0) throw notFinite(op, tape.refused(), this.data, b?.data);
     const s = tape.top();
-    if (b === undefined) tape.record(s, i, op, this.#slab, this.#i, da);
-    else tape.record2(s, i, op, this.#slab, this.#i, da, b.#slab, b.#i, db);
-    if (into === undefined) return objectFor(s, i);
-    into.#slab = s; // a sum's running total or product, re-pointed (see `weightedSum`)
-    into.#i = i;
-    return into;
+    if (b === undefined) tape.record(s, i, op, this.#slab, this.#i);
+    else tape.record2(s, i, op, this.#slab, this.#i, b.#slab, b.#i);
+    return objectFor(s, i);
   }
 
   /**
@@ -133,12 +142,8 @@ export class Value {
    * ```
    */
   add(other: Value | number): Value {
-    return this.#add(toValue(other, "add"));
-  }
-
-  /** `this + that`, made into `into` if given (see `weightedSum`). */
-  #add(that: Value, into?: Value): Value {
-    return this.#result("+", this.data + that.data, 1, that, 1, into); // d(a+b)/da = d(a+b)/db = 1
+    const that = toValue(other, "add");
+    return this.#result("+", sum(this.data, that.data), that); // the entry of a + b, see `sum`
   }
 
   /**
@@ -157,21 +162,8 @@ export class Value {
    * ```
    */
   mul(other: Value | number): Value {
-    return this.#mul(toValue(other, "mul"));
-  }
-
-  /** This object, pointed at `v`'s entry (see `weightedSum`). */
-  #moveTo(v: Value): Value {
-    this.#slab = v.#slab;
-    this.#i = v.#i;
-    return this;
-  }
-
-  /** `this * that`, made into `into` if given (see `weightedSum`). */
-  #mul(that: Value, into?: Value): Value {
-    const a = this.data;
-    const b = that.data;
-    return this.#result("*", a * b, b, that, a, into); // d(ab)/da = b, d(ab)/db = a
+    const that = toValue(other, "mul");
+    return this.#result("*", product(this.data, that.data), that); // see `product`
   }
 
   /**
@@ -201,7 +193,7 @@ export class Value {
       const data = a ** k;
       if (!Number.isFinite(data)) throw notFinite("**", data, a, k); // (-8) ** 0.5 is NaN
       // d(a^k)/da = k·a^(k-1), written out as 0 for k = 0, where 0 · 0^-1 would be NaN
-      return this.#result(powerOp(k), data, k === 0 ? 0 : k * a ** (k - 1));
+      return this.#result(powerOp(k), tape.push(data, k === 0 ? 0 : k * a ** (k - 1)));
     }
     const that = toValue(exponent, "pow");
     const b = that.data;
@@ -212,7 +204,7 @@ export class Value {
       );
     }
     const out = a ** b;
-    return this.#result("**", out, b * a ** (b - 1), that, out * Math.log(a)); // d/db = a^b·ln a
+    return this.#result("**", tape.push(out, b * a ** (b - 1), out * Math.log(a)), that); // d/db = a^b·ln a
   }
 
   /**
@@ -301,7 +293,7 @@ export class Value {
    */
   exp(): Value {
     const out = Math.exp(this.data);
-    return this.#result("exp", out, out); // d(e^a)/da = e^a
+    return this.#result("exp", tape.push(out, out)); // d(e^a)/da = e^a
   }
 
   /**
@@ -324,7 +316,7 @@ export class Value {
     if (!(a > 0)) {
       throw new RangeError(`Cannot log: the operand must be positive, got ${describe(a)}`);
     }
-    return this.#result("log", Math.log(a), 1 / a); // d(ln a)/da = 1/a
+    return this.#result("log", tape.push(Math.log(a), 1 / a)); // d(ln a)/da = 1/a
   }
 
   /**
@@ -343,7 +335,7 @@ export class Value {
   tanh(): Value {
     const m = Math.expm1(2 * this.data);
     const t = m === Infinity ? 1 : m / (m + 2);
-    return this.#result("tanh", t, 1 - t * t); // d(tanh a)/da = 1 - tanh²a
+    return this.#result("tanh", tape.push(t, 1 - t * t)); // d(tanh a)/da = 1 - tanh²a
   }
 
   /**
@@ -361,7 +353,7 @@ export class Value {
   relu(): Value {
     const a = this.data;
     const out = a < 0 ? 0 : a;
-    return this.#result("ReLU", out, out > 0 ? 1 : 0); // slope 1 where positive, as micrograd
+    return this.#result("ReLU", tape.push(out, out > 0 ? 1 : 0)); // slope 1 where positive, as micrograd
   }
 
   /**
@@ -379,7 +371,7 @@ export class Value {
   sigmoid(): Value {
     const x = this.data;
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return this.#result("sigmoid", s, s * (1 - s)); // dσ/da = σ(1 - σ)
+    return this.#result("sigmoid", tape.push(s, s * (1 - s))); // dσ/da = σ(1 - σ)
   }
 
   /**
@@ -481,7 +473,7 @@ export class Value {
    * ```
    */
   get data(): number {
-    return tape.dataOf(this.#slab, this.#i);
+    return dataOf(this.#slab, this.#i);
   }
   set data(x: number) {
     tape.setData(this.#slab, this.#i, settable(x, "data"));
@@ -504,7 +496,7 @@ export class Value {
    * ```
    */
   get grad(): number {
-    return tape.gradOf(this.#slab, this.#i);
+    return gradOf(this.#slab, this.#i);
   }
   set grad(x: number) {
     tape.setGrad(this.#slab, this.#i, settable(x, "grad"));
@@ -653,7 +645,7 @@ export class Value {
       if (own.label !== "") tape.setLabel(s, i, own.label);
       tape.recordOwn(s, i, own.op, own.children, own.children.map(entryOf), own.localGrads);
     }
-    return [s, i] as const;
+    return i;
   }
 
   static {
@@ -676,24 +668,28 @@ export class Value {
     });
     // Where this copy's values are, for another copy of this module: see `toValue`.
     tape.lend((v) => #i in v ? [v.#slab, v.#i] : undefined);
+    objectFor = (s, i) => {
+      const v = new Value(i, ENTRY);
+      if (s !== v.#slab) v.#slab = s;
+      return v;
+    };
     entryOf = (v) => {
       const w = toValue(v, "read Value");
       return [w.#slab, w.#i];
     };
-    // b + w[0]·x[0] + w[1]·x[1] + ... through #mul and #add, as the ops make it, value for value.
-    // Each product and partial sum is made into one of two objects of the sum's own, re-pointed
-    // at each new entry: only the result gets an object of its own. (A 64-term sum is about 1.7
-    // times as fast without an object for each of its values; microgpt's step, a third.)
+    // `dot`'s and the neurons' sums: each product and sum made by `product` and `sum`, as `mul`
+    // and `add` make theirs, and recorded by the tape without an object for each value but the
+    // result (a 64-term sum is about 1.7 times as fast so; microgpt's step, a third).
+    const parts: tape.SumParts<Value> = {
+      slabOf: (v) => #i in v ? v.#slab : toValue(v, "dot").#slab,
+      indexOf: (v) => #i in v ? v.#i : toValue(v, "dot").#i,
+      product,
+      sum,
+      error: notFinite,
+    };
     weightedSum = (b, w, x) => {
-      const product = objectFor(tape.top(), 0);
-      const partial = objectFor(tape.top(), 0);
-      let sum = b === undefined ? undefined : toValue(b, "dot");
-      for (let k = 0; k < w.length; k++) {
-        toValue(w[k], "dot").#mul(toValue(x[k], "dot"), product);
-        if (sum !== undefined) sum = sum.#add(product, partial);
-        else sum = partial.#moveTo(product);
-      }
-      return sum === partial ? objectFor(sum.#slab, sum.#i) : sum!;
+      const i = tape.weightedSum(b, w, x, parts);
+      return objectFor(tape.top(), i); // the last entry made
     };
     internals.weightedSum ??= (b, w, x) => weightedSum(b as Value, w as Value[], x as Value[]);
     // Grads written past the setter's check, as backward() writes them: step_backward.ts puts
@@ -833,11 +829,8 @@ export interface ValueOptions {
   localGrads?: readonly number[];
 }
 
-/** What the constructor gets from inside this module: a checked number, or an entry. */
-const CHECKED = {} as ValueOptions;
+/** What the constructor gets from inside this module, to make the object for an entry. */
 const ENTRY = {} as ValueOptions;
-/** The slab of the entry `objectFor` asks the constructor for. */
-let at: Slab;
 
 // The brand sits on the prototype, not on each value.
 const BRAND: unique symbol = Symbol.for("denograd.Value") as never;
@@ -939,7 +932,10 @@ function toValue(x: Value | number, method: string): Value {
 
 /** `toValue` for what is not a `Value` of this copy. */
 function coerce(x: unknown, method: string): Value {
-  if (typeof x === "number") return new Value(checkFinite(x, method, "the operand"), CHECKED);
+  if (typeof x === "number") {
+    const i = tape.push(checkFinite(x, method, "the operand"));
+    return objectFor(tape.top(), i);
+  }
   const at = isValue(x) ? tape.locate(x) : undefined;
   if (at !== undefined) return objectFor(at[0], at[1]);
   throw new TypeError(
@@ -948,12 +944,6 @@ function coerce(x: unknown, method: string): Value {
         `tape (denograd loaded from two places; import it from one place), got ${describe(x)}`
       : `Cannot ${method}: the operand must be a Value or a number, got ${describe(x)}`,
   );
-}
-
-/** A new object for entry `i` of slab `s` of the tape. */
-function objectFor(s: Slab, i: number): Value {
-  at = s;
-  return new Value(i, ENTRY);
 }
 
 /** The object for entry `i` of slab `s`: the one kept for it (the learner's own), or a new one. */
