@@ -104,13 +104,10 @@ export class Value {
    * ```
    */
   constructor(data: number, options?: ValueOptions) {
-    if (options === ENTRY) { // from inside: an object for entry `data` of the newest slab
-      this.#slab = tape.top(); // (`objectFor` re-points it at another)
-      this.#i = data;
-    } else {
-      this.#i = Value.#made(this, data, options, new.target);
-      this.#slab = tape.top(); // where #made put it
-    }
+    // From inside (ENTRY), an object for entry `data` of the newest slab (`objectFor` can point
+    // it at another); from a learner, a new entry for `data`, which `#made` pushes.
+    this.#i = options === ENTRY ? data : Value.#made(this, data, options, new.target);
+    this.#slab = tape.top();
   }
 
   /**
