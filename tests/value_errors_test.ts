@@ -198,3 +198,21 @@ Deno.test("an op names an operand that is not finite, rather than the result", a
   }
   assert(Number.isNaN(nan.data));
 });
+
+Deno.test("a Value of a denograd that does not share this tape is refused, naming why", () => {
+  // Branded as a Value (as one from denograd loaded from a second place would be), but on no tape
+  // this module knows: its entry cannot be found, so an op cannot record it.
+  const stranger = Object.create({ [Symbol.for("denograd.Value")]: true, data: 1 });
+  const a = new Value(2);
+  assertThrows(
+    () => a.add(stranger),
+    TypeError,
+    "Cannot add: the Value comes from a copy of denograd that does not share this one's tape",
+  );
+  assertThrows(
+    () => topologicalSort(stranger),
+    TypeError,
+    "Cannot sort topologically: the Value comes from a copy",
+  );
+  assertEquals([a.data, a.grad], [2, 0]);
+});
