@@ -253,11 +253,13 @@ export function trainStep(
   // Adam's step: move each parameter against its gradient, scaled by the running averages, and
   // reset the gradient to 0 for the next document.
   const lrT = learningRate * (1 - step / numSteps); // a little smaller each step, down to 0
+  // m and v start at 0, so their first averages are too small: dividing by these undoes that.
+  const [mBias, vBias] = [1 - beta1 ** (step + 1), 1 - beta2 ** (step + 1)];
   model.params.forEach((p, i) => {
     m[i] = beta1 * m[i] + (1 - beta1) * p.grad;
     v[i] = beta2 * v[i] + (1 - beta2) * p.grad ** 2;
-    const mHat = m[i] / (1 - beta1 ** (step + 1));
-    const vHat = v[i] / (1 - beta2 ** (step + 1));
+    const mHat = m[i] / mBias;
+    const vHat = v[i] / vBias;
     p.data -= lrT * mHat / (vHat ** 0.5 + epsAdam);
     p.grad = 0;
   });

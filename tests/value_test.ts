@@ -798,10 +798,10 @@ Deno.test("children gives the same objects on every read", async (t) => {
 });
 
 Deno.test("a graph whose operands were made thousands of values apart backpropagates", () => {
-  // Values sit in the order they were made, 2,048 to a slab: these operands are in different
-  // slabs, and the output in a later one, each made after 7,500 unrelated values.
+  // Values sit in the order they were made, 8,192 to a slab: these operands are in different
+  // slabs, and the output in a later one, each made after 9,000 unrelated values.
   const spacer = () => {
-    for (let i = 0; i < 2_500; i++) new Value(i).mul(2);
+    for (let i = 0; i < 3_000; i++) new Value(i).mul(2);
   };
   const a = new Value(2);
   spacer();
