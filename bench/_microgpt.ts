@@ -33,7 +33,7 @@ export function setUp(): {
 }
 
 /** Karpathy's microgpt.py in a Python process that runs one training step per request. */
-export async function startPython(): Promise<{ step(): Promise<string> } | undefined> {
+async function startPython(): Promise<{ step(): Promise<string> } | undefined> {
   try {
     await Deno.stat(original);
   } catch {

@@ -3,7 +3,7 @@
 // and 40 one-line cells, each with both kernels in the same run. Target: at most 20 ms more per
 // cell. Run with `deno bench --allow-all bench/kernel_bench.ts` (Jupyter and both kernelspecs
 // installed: see docs/development.md); divide the difference of the means by the cell count.
-import { runNbclient } from "../tests/_notebook.ts";
+import { KERNEL, runNbclient } from "../tests/_notebook.ts";
 
 const root = new URL("../", import.meta.url);
 const day3 = new URL("notebooks/day3_automatic_backpropagation.ipynb", root).pathname;
@@ -26,7 +26,7 @@ await Deno.writeTextFile(
   }),
 );
 
-for (const kernel of ["deno", "denograd-deno"]) {
+for (const kernel of ["deno", KERNEL]) {
   const baseline = kernel === "deno";
   Deno.bench({
     name: `Day 3 by nbclient, end to end, ${kernel}`,

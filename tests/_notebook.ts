@@ -1,4 +1,5 @@
 // Runs notebooks through the real Deno Jupyter kernel for the tests, via tests/run_notebook.py.
+import { KERNEL_NAME } from "../tools/install_kernel.ts";
 
 /** One output of a cell, as Jupyter's nbformat has it. */
 export interface Output {
@@ -21,7 +22,7 @@ const PYTHON = "/usr/bin/python3";
 const RUNNER = new URL("./run_notebook.py", import.meta.url).pathname;
 const NBCLIENT = new URL("./nbclient_run.py", import.meta.url).pathname;
 /** The kernelspec the notebooks name: Deno's kernel behind tools/kernel_relay.py. */
-export const KERNEL = "denograd-deno";
+export const KERNEL = KERNEL_NAME;
 
 /**
  * Why notebooks cannot run here, or `undefined` when they can: Jupyter's Python packages
@@ -131,35 +132,21 @@ export async function runNotebook(
   return JSON.parse(new TextDecoder().decode(out.stdout)).cells;
 }
 
-/** One execution of a notebook by nbclient: how long it took and what each code cell showed. */
+/** One execution of a notebook by nbclient: what each code cell showed. */
 export interface NbclientRun {
-  seconds: number;
   cells: CellRun[];
 }
 
 /**
  * Execute `path` `runs` times with plain nbclient (what `jupyter nbconvert --execute` does), each
  * time in a fresh kernel of the kernelspec `kernel`, and return what each code cell showed.
- * `replace` runs it with one text of its code cells replaced (`[old, new]`).
  */
 export async function runNbclient(
   path: string,
-  { kernel = KERNEL, runs = 1, replace }: {
-    kernel?: string;
-    runs?: number;
-    replace?: [string, string];
-  } = {},
+  { kernel = KERNEL, runs = 1 }: { kernel?: string; runs?: number } = {},
 ): Promise<NbclientRun[]> {
   const out = await new Deno.Command(PYTHON, {
-    args: [
-      NBCLIENT,
-      path,
-      "--kernel",
-      kernel,
-      "--runs",
-      String(runs),
-      ...(replace ? ["--replace", ...replace] : []),
-    ],
+    args: [NBCLIENT, path, "--kernel", kernel, "--runs", String(runs)],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

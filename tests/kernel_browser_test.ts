@@ -5,7 +5,7 @@ import { assertEquals } from "@std/assert";
 import type { Page } from "playwright-core";
 import { startJupyter } from "./_jupyter_server.ts";
 import { artifacts, browserTest, launchChromium, root } from "./browser/setup.ts";
-import { forget, prepare } from "./browser/page.ts";
+import { forget, prepare, runState } from "./browser/page.ts";
 
 /** The notebooks with the most printed lines per cell: where late lines showed on Deno 2.9.6. */
 const NOTEBOOKS = [
@@ -46,18 +46,6 @@ function runAll(): void {
   (globalThis as any).Jupyter.notebook.execute_all_cells();
 }
 
-/** Run in the page: whether the kernel is connected and idle with every code cell run. */
-function finished(): { ready: boolean; done: boolean } {
-  // deno-lint-ignore no-explicit-any
-  const nb = (globalThis as any).Jupyter?.notebook;
-  if (!nb?._fully_loaded || !nb.kernel?.is_connected()) return { ready: false, done: false };
-  // deno-lint-ignore no-explicit-any
-  const code = nb.get_cells().filter((c: any) => c.cell_type === "code");
-  // deno-lint-ignore no-explicit-any
-  const done = code.every((c: any) => typeof c.input_prompt_number === "number");
-  return { ready: true, done: done && !nb.kernel_busy };
-}
-
 /** Run in the page: what each code cell shows, read from the page's output areas. */
 function shown(): Shown[] {
   // deno-lint-ignore no-explicit-any
@@ -79,9 +67,17 @@ function shown(): Shown[] {
   );
 }
 
-async function until(page: Page, what: "ready" | "done", timeoutMs: number): Promise<void> {
+type RunState = ReturnType<typeof runState>;
+
+/** Wait until `done` holds of the page's run state (`runState`), or fail after `timeoutMs`. */
+async function until(
+  page: Page,
+  done: (s: RunState) => boolean,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!(await page.evaluate(finished))[what]) {
+  while (!done(await page.evaluate(runState))) {
     if (Date.now() > end) throw new Error(`Run All: not ${what} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -101,10 +97,10 @@ browserTest(
       for (const path of NOTEBOOKS) {
         await t.step(path, async () => {
           await page.goto(`${server.url}notebooks/${path}`);
-          await until(page, "ready", 60_000);
+          await until(page, (s) => s.ready, "ready", 60_000);
           await page.evaluate(prepare);
           await page.evaluate(runAll);
-          await until(page, "done", 300_000);
+          await until(page, (s) => s.ready && s.pending.length === 0 && !s.busy, "done", 300_000);
           await new Promise((r) => setTimeout(r, SETTLE_MS));
           const cells = await page.evaluate(shown);
           // A picture of the cell that prints the most lines, to look at (.test-artifacts/browser)

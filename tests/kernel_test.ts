@@ -4,10 +4,10 @@
 // own kernel, run the same way, does not (the bug the relay works around: see
 // docs/upstream/deno-jupyter-late-output.md). tests/kernel_browser_test.ts does Run All in the
 // classic Notebook; bench/kernel_bench.ts measures what the relay costs.
+import { isDeepStrictEqual } from "node:util";
 import { assert, assertEquals } from "@std/assert";
 import {
   jupyterMissing,
-  KERNEL,
   listNotebooks,
   type NbclientRun,
   normalize,
@@ -23,17 +23,16 @@ if (missing && Deno.env.get("CI") === "true") {
   throw new Error(`Cannot run the kernel tests under CI: ${missing}`);
 }
 
-/** The code cells (by index) whose outputs in `run` differ from the committed notebook's. */
-function differing(path: string, run: NbclientRun): number[] {
-  const stored = new Map(storedOutputs(path).map((c) => [c.index, c.outputs]));
-  return run.cells.filter((c) => {
-    try {
-      assertEquals(normalize(c.outputs), stored.get(c.index));
-      return false;
-    } catch {
-      return true;
-    }
-  }).map((c) => c.index);
+/** The committed outputs of the notebook at `path`, by code cell index. */
+function committed(path: string): Map<number, unknown[]> {
+  return new Map(storedOutputs(path).map((c) => [c.index, c.outputs]));
+}
+
+/** The code cells (by index) whose outputs in `run` differ from the `stored` ones. */
+function differing(stored: Map<number, unknown[]>, run: NbclientRun): number[] {
+  return run.cells
+    .filter((c) => !isDeepStrictEqual(normalize(c.outputs), stored.get(c.index)))
+    .map((c) => c.index);
 }
 
 Deno.test({
@@ -43,25 +42,26 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     // Two notebooks at a time, on this machine's two cores: a busier kernel is later to publish.
-    const paths = listNotebooks();
+    const started = listNotebooks();
+    const paths = [...started];
     const results = new Map<string, Promise<NbclientRun[]>>();
     const next = async (): Promise<void> => {
       const path = paths.shift();
       if (!path) return;
-      const runs = runNbclient(new URL(path, root).pathname, { kernel: KERNEL, runs: RUNS });
+      const runs = runNbclient(new URL(path, root).pathname, { runs: RUNS });
       results.set(path, runs);
       await runs.catch(() => {});
       await next();
     };
-    const started = listNotebooks();
     await Promise.all([next(), next()]);
     for (const path of started) {
       await t.step(path, async () => {
         const runs = await results.get(path)!;
         assertEquals(runs.length, RUNS);
+        const stored = committed(new URL(path, root).pathname);
         for (const [i, run] of runs.entries()) {
           assertEquals(
-            differing(new URL(path, root).pathname, run),
+            differing(stored, run),
             [],
             `run ${i + 1} of ${path}: code cells whose outputs differ from the committed ones`,
           );
@@ -86,7 +86,10 @@ Deno.test({
     const measured = await Promise.all(
       paths.map((path) => runNbclient(path, { kernel: "deno", runs: RUNS })),
     );
-    const lost = measured.flatMap((runs, i) => runs.map((run) => differing(paths[i], run)));
+    const lost = measured.flatMap((runs, i) => {
+      const stored = committed(paths[i]);
+      return runs.map((run) => differing(stored, run));
+    });
     console.log(
       `Deno's own kernel, code cells with outputs lost or misplaced per run: Day 3 ${
         lost.slice(0, RUNS).map((cells) => `${cells.length}/${measured[0][0].cells.length}`)

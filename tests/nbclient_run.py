@@ -5,18 +5,14 @@ outputs at its `idle` status and files them under the cell it is running. So it 
 kernel delivers every output of a cell, under that cell, before the cell ends.
 
 Usage: /usr/bin/python3 tests/nbclient_run.py NOTEBOOK.ipynb --kernel NAME [--runs N]
-                                              [--replace OLD NEW]
   --kernel   the kernelspec to run it with (`denograd-deno`, or `deno` for Deno's own)
   --runs     execute it N times, each in a fresh kernel (default 1)
-  --replace  run with OLD replaced by NEW in the code cells (say, fewer training steps)
-Prints {"runs": [{"seconds": s, "cells": [{"index": i, "outputs": [...]}]}]} (outputs as
-nbformat stores them).
+Prints {"runs": [{"cells": [{"index": i, "outputs": [...]}]}]} (outputs as nbformat stores them).
 """
 import copy
 import json
 import os
 import sys
-import time
 
 import nbformat
 from nbclient import NotebookClient
@@ -28,22 +24,14 @@ def main():
     kernel = args[args.index("--kernel") + 1]
     runs = int(args[args.index("--runs") + 1]) if "--runs" in args else 1
     notebook = nbformat.read(path, as_version=4)
-    if "--replace" in args:
-        i = args.index("--replace")
-        old, new = args[i + 1], args[i + 2]
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                cell.source = cell.source.replace(old, new)
     results = []
     for _ in range(runs):
         nb = copy.deepcopy(notebook)
-        start = time.monotonic()
         client = NotebookClient(nb, kernel_name=kernel, timeout=600, allow_errors=True,
                                 resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
         client.execute()
-        seconds = time.monotonic() - start
         cells = [{"index": i, "outputs": c.outputs} for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        results.append({"seconds": seconds, "cells": cells})
+        results.append({"cells": cells})
     json.dump({"runs": results}, sys.stdout)
 
 

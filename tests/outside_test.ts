@@ -4,7 +4,7 @@
 // states, and refused without them.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { fontFolder } from "../lib/_image.ts";
-import { jupyterMissing, runNotebook } from "./_notebook.ts";
+import { jupyterMissing, KERNEL, runNotebook } from "./_notebook.ts";
 
 const root = new URL("../", import.meta.url);
 const modUrl = new URL("mod.ts", root);
@@ -213,7 +213,7 @@ Deno.test({
         kernelspec: {
           display_name: "Deno (denograd)",
           language: "typescript",
-          name: "denograd-deno",
+          name: KERNEL,
         },
         language_info: { name: "typescript" },
       },

@@ -67,10 +67,11 @@ def run(path, timeout):
     # update_display_data may target a display made by an earlier cell: route by display id too.
     results = []
 
-    def pump(seconds, cell):
-        """File what arrives for up to `seconds`, or until `cell` (a msg_id) is idle."""
-        end = time.monotonic() + seconds
-        while time.monotonic() < end and cell not in idle:
+    def file_until_idle(cell, deadline):
+        """File what arrives until `cell` (a msg_id) is idle; False if `deadline` passes first."""
+        while cell not in idle:
+            if time.monotonic() > deadline:
+                return False
             try:
                 msg = kc.get_iopub_msg(timeout=0.05)
             except queue.Empty:
@@ -85,6 +86,7 @@ def run(path, timeout):
                     file_message(msg, outputs)
             else:
                 file_message(msg, by_msg[parent])
+        return True
 
     try:
         for index, cell in enumerate(nb["cells"]):
@@ -93,17 +95,12 @@ def run(path, timeout):
             msg_id = kc.execute(cell.source, store_history=True)
             outputs = by_msg[msg_id] = []
             results.append({"index": index, "outputs": outputs})
-            deadline = time.monotonic() + timeout
-            while msg_id not in idle:
-                if time.monotonic() > deadline:
-                    outputs.append({"output_type": "error", "ename": "Timeout",
-                                    "evalue": f"cell {index} ran longer than {timeout} s", "traceback": []})
-                    raise TimeoutError
-                pump(0.1, msg_id)
+            if not file_until_idle(msg_id, time.monotonic() + timeout):
+                outputs.append({"output_type": "error", "ename": "Timeout",
+                                "evalue": f"cell {index} ran longer than {timeout} s", "traceback": []})
+                break
             if any(o["output_type"] == "error" for o in outputs):
                 break  # later cells would fail for the same reason, as in nbconvert
-    except TimeoutError:
-        pass
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -15,6 +15,7 @@
  */
 
 const RELAY = new URL("./kernel_relay.py", import.meta.url);
+/** The kernelspec's name, which the notebooks give (tests/_notebook.ts reads it from here). */
 export const KERNEL_NAME = "denograd-deno";
 
 /** Whether `python` can run the relay and install a kernelspec (pyzmq and jupyter_client). */
@@ -79,9 +80,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 shutil.copy(os.path.join(logos, f), tmp)
     except NoSuchKernel:
         pass
-    with open(os.path.join(tmp, "kernel.json"), "w") as f:
-        json.dump({}, f)
-    dest = ksm.install_kernel_spec(tmp, name, user=True, replace=True)
+    dest = ksm.install_kernel_spec(tmp, name, user=True)  # replaces one that is there
 spec = {
     "argv": [sys.executable, os.path.join(dest, "kernel_relay.py"), "{connection_file}", "--deno", deno],
     "display_name": "Deno (denograd)",
@@ -94,15 +93,9 @@ with open(os.path.join(dest, "kernel.json"), "w") as f:
 print(dest)
 `;
 
-/**
- * Installs (or replaces) the kernelspec and returns the folder it is in.
- *
- * @param python The interpreter to run the relay with; found as described above when omitted.
- * @returns The kernelspec's folder.
- */
-export async function installKernel(python?: string): Promise<string> {
-  const interpreter = python ?? await findPython();
-  const out = await new Deno.Command(interpreter, {
+/** Installs (or replaces) the kernelspec and returns the folder it is in. */
+async function installKernel(): Promise<string> {
+  const out = await new Deno.Command(await findPython(), {
     args: ["-c", INSTALL, KERNEL_NAME, RELAY.pathname, Deno.execPath()],
     stdout: "piped",
     stderr: "piped",

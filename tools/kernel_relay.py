@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -118,7 +119,6 @@ class Cell:
         self.reply = None  # Deno's execute_reply (body frames)
         self.idle = None  # Deno's idle status for the cell (frames)
         self.errors = []  # Deno's error messages for the cell (frames)
-        self.marker_reply = None
         self.deadline = None
 
 
@@ -257,8 +257,7 @@ class Relay:
             cell.reply = body
             return
         if cell and parent == cell.marker_id:
-            cell.marker_reply = json.loads(body[4])
-            if cell.marker_reply.get("status") != "ok":
+            if json.loads(body[4]).get("status") != "ok":
                 self.release()  # the marker failed: nothing more will come for it
             else:
                 cell.deadline = time.monotonic() + MARKER_TIMEOUT
@@ -326,7 +325,7 @@ class Relay:
             poller.register(sock, zmq.POLLIN)
         while self.deno.poll() is None and not self.shutting_down:
             for sock, _ in poller.poll(100):
-                frames = sock.recv_multipart(copy=True)
+                frames = sock.recv_multipart()
                 if sock is self.hb:
                     self.hb.send_multipart(frames)  # alive: Deno's process is running
                 else:
@@ -343,11 +342,7 @@ class Relay:
             except subprocess.TimeoutExpired:
                 self.deno.kill()
         self.ctx.destroy(linger=0)
-        try:
-            os.remove(os.path.join(self.folder, "deno-connection.json"))
-            os.rmdir(self.folder)
-        except OSError:
-            pass
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def main():
